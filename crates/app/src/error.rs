@@ -1,0 +1,62 @@
+//! The one error every use case returns; `web` maps it to HTTP in one place, the CLI to one line.
+
+use store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// The input is malformed or breaks a rule; `field` names the input that is wrong.
+    #[error("{message}")]
+    Invalid { field: Option<String>, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with what is stored (a duplicate, a step the state does not allow).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("请求过于频繁，请 {retry_after_secs} 秒后再试")]
+    RateLimited { retry_after_secs: u64 },
+    /// The database cannot be reached: the service is down, not the request wrong.
+    #[error("服务暂时不可用：{0}")]
+    Unavailable(String),
+    /// A bug or an unexpected failure. The message is for the log, not for the user.
+    #[error("内部错误：{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// A short stable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "invalid_input",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden(_) => "forbidden",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unreachable { .. } => Self::Unavailable(err.to_string()),
+            StoreError::Duplicate(_) => Self::Conflict(err.to_string()),
+            StoreError::MissingReference(_) => Self::invalid("reference", err.to_string()),
+            StoreError::Database(_) => Self::Internal(err.to_string()),
+        }
+    }
+}

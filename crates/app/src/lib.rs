@@ -1,0 +1,40 @@
+//! Use cases: one function per thing a user does. Each checks its input, owns its transaction and
+//! returns domain types or the one [`AppError`].
+
+pub mod clock;
+pub mod demo;
+pub mod divisions;
+mod error;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+pub use store::divisions::{DivisionDetail, DivisionMatch};
+pub use store::{Backend, DatabaseUrl, PoolState, Store, StoreError};
+
+/// Everything a use case needs: the database and the clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Answers when the database can run a query.
+    pub async fn health(&self) -> Result<(), AppError> {
+        self.store.ping().await.map_err(AppError::from)
+    }
+}

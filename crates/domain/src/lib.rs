@@ -1,0 +1,6 @@
+//! The regulation (广州市各级政协委员进社区工作规范) as types and pure functions.
+//!
+//! Nothing here does I/O, runs async code or knows a database: storage and HTTP stand on these types.
+
+pub mod org;
+pub mod text;

@@ -1,0 +1,52 @@
+//! Validated free text typed by people: names and short labels.
+
+use thiserror::Error;
+
+/// Why a piece of typed text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TextError {
+    #[error("不能为空")]
+    Empty,
+    #[error("过长：最多 {max} 个字，实际 {actual} 个字")]
+    TooLong { max: usize, actual: usize },
+    #[error("含有不可见的控制字符")]
+    ControlCharacter,
+}
+
+/// Trims `raw` and checks it is a non-empty single line of at most `max` characters without control
+/// characters. Returns the trimmed text.
+pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(TextError::ControlCharacter);
+    }
+    let actual = trimmed.chars().count();
+    if actual > max {
+        return Err(TextError::TooLong { max, actual });
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_trims_and_counts_characters_not_bytes() {
+        assert_eq!(single_line("  洪桥街道 ", 4).unwrap(), "洪桥街道");
+        assert_eq!(
+            single_line("洪桥街道社区", 4),
+            Err(TextError::TooLong { max: 4, actual: 6 })
+        );
+    }
+
+    #[test]
+    fn single_line_refuses_blank_and_control_characters() {
+        assert_eq!(single_line(" \t ", 10), Err(TextError::Empty));
+        assert_eq!(single_line("a\nb", 10), Err(TextError::ControlCharacter));
+        assert_eq!(single_line("a\u{0}b", 10), Err(TextError::ControlCharacter));
+    }
+}

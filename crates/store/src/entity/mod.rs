@@ -1,0 +1,5 @@
+//! sea-orm entities: one module per table.
+
+pub mod division;
+pub mod division_name;
+pub mod setting;

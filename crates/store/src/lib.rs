@@ -1,0 +1,13 @@
+//! The database: one code path for SQLite and PostgreSQL, migrations, and repositories that return
+//! domain types.
+
+mod connect;
+pub mod divisions;
+pub mod entity;
+mod error;
+pub mod migration;
+pub mod settings;
+
+pub use connect::{Backend, DatabaseUrl, PoolState, Store, UrlError};
+pub use error::StoreError;
+pub mod test_support;

@@ -1,0 +1,18 @@
+//! Schema migrations, written once in Rust and run on both SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_org_tree;
+mod m20261130_000002_guangzhou_divisions_2023;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261130_000001_org_tree::Migration),
+            Box::new(m20261130_000002_guangzhou_divisions_2023::Migration),
+        ]
+    }
+}

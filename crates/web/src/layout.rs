@@ -1,0 +1,57 @@
+//! What every page's layout needs to know about the request: the large-text preference (适老化
+//! 大字模式) and the page's own address (for the "back" of a preference form).
+
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+
+/// Cookie holding the text-size preference.
+pub const TEXT_SIZE_COOKIE: &str = "wr_text";
+
+#[derive(Debug, Clone, Default)]
+pub struct PageContext {
+    pub large_text: bool,
+    /// Path and query of the current page.
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_request_parts(parts, state).await?;
+        let large_text = jar.get(TEXT_SIZE_COOKIE).is_some_and(|c| c.value() == "large");
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        Ok(Self { large_text, path })
+    }
+}
+
+/// A local path safe to redirect to: starts with one `/`, never `//` or a scheme, so the
+/// preference form cannot be used to send people to another site.
+pub fn safe_local_path(raw: &str) -> &str {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && !raw.chars().any(char::is_control)
+        && raw.len() <= 2000;
+    if ok { raw } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_local_path;
+
+    #[test]
+    fn only_local_paths_are_kept() {
+        assert_eq!(safe_local_path("/divisions?q=洪桥"), "/divisions?q=洪桥");
+        assert_eq!(safe_local_path("//evil.example/"), "/");
+        assert_eq!(safe_local_path("https://evil.example/"), "/");
+        assert_eq!(safe_local_path("/\\evil.example"), "/");
+        assert_eq!(safe_local_path("/a\r\nSet-Cookie: x"), "/");
+    }
+}

@@ -1,0 +1,80 @@
+//! HTTP for people and machines: server-rendered pages, the `/api/v1` JSON API with its OpenAPI
+//! document, health and metrics. Handlers are thin: parse, call one use case, render.
+
+mod api;
+mod error;
+mod layout;
+mod observability;
+mod pages;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, StatusCode};
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, ErrorBody};
+
+/// Largest request body accepted (form posts and JSON); uploads get their own limits later.
+pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+/// A request still running after this is answered 503 and dropped.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: app::App,
+}
+
+/// The whole HTTP surface: pages, API, health and metrics, with the shared layers.
+pub fn router(app: app::App) -> Router {
+    let state = AppState { app };
+    let request_id = HeaderName::from_static("x-request-id");
+    let (api_router, openapi) = api::router().split_for_parts();
+    let openapi_json = openapi.to_pretty_json().expect("the OpenAPI document serialises");
+
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi_json.clone(),
+                )
+            }),
+        )
+        .merge(observability::router())
+        .fallback(fallback)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(observability::track))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(observability::make_span))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Unknown paths: JSON under /api/, a page elsewhere.
+async fn fallback(page: layout::PageContext, uri: axum::http::Uri) -> axum::response::Response {
+    let err = app::AppError::NotFound(format!("没有这个地址：{}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        ApiError::from(err).into_response()
+    } else {
+        error::PageError::new(
+            page,
+            app::AppError::NotFound("您要找的页面不存在，可能地址输错了或已被移走。".into()),
+        )
+        .into_response()
+    }
+}

@@ -1,0 +1,291 @@
+//! The command line (shared/CONTRACT.md): `serve`, `migrate`, `demo`, `backup`, `divisions …`.
+//! Every failure ends with one line on stderr and a non-zero exit.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use app::{App, DatabaseUrl, SystemClock};
+use clap::{Parser, Subcommand};
+
+use crate::startup::{Application, ServeOptions, demo_message, open_migrated};
+
+/// Where the embedded database lives when no database is named.
+pub const DEFAULT_DATA_DIR: &str = "workroom-data";
+
+#[derive(Debug, Parser)]
+#[command(name = "workroom", version, about = "广州市政协委员进社区工作平台")]
+pub struct Cli {
+    /// The database: sqlite://PATH or postgres://… (default: an embedded SQLite file under ./workroom-data/)
+    #[arg(long, global = true, env = "WORKROOM_DATABASE_URL", value_name = "URL")]
+    database: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (applies pending migrations first)
+    Serve {
+        /// Address to listen on
+        #[arg(long, env = "WORKROOM_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the demo data set into an empty database
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit
+    Migrate,
+    /// Load the demo data set into an empty database and exit
+    Demo,
+    /// Write a consistent copy of the database while the server runs
+    Backup {
+        /// The file to write (must not exist yet)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Change the organisation tree: a new community, a renamed street
+    #[command(subcommand)]
+    Divisions(DivisionsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DivisionsCommand {
+    /// Add a town/street under a district or a community under a town/street
+    Add {
+        /// Code of the district or town/street it belongs to
+        #[arg(long)]
+        parent: String,
+        /// Its official statistical division code (9 or 12 digits)
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// First day it exists (YYYY-MM-DD; default today)
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Rename a division from a date, keeping its earlier names
+    Rename {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// First day of the new name (YYYY-MM-DD; default today)
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// Runs the command line and turns the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version: print as clap formats them.
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            // clap explains over several lines; keep what it says, drop the usage it appends.
+            let rendered = err.render().to_string();
+            let said: Vec<&str> = rendered
+                .lines()
+                .map(str::trim)
+                .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+                .filter(|line| !line.is_empty())
+                .collect();
+            eprintln!(
+                "workroom: {}（用 --help 查看用法）",
+                said.join(" ").trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("workroom: 无法启动运行时：{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let message = format!("{err:#}").replace('\n', " ");
+            eprintln!("workroom: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WORKROOM_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn database_url(raw: Option<&str>) -> anyhow::Result<DatabaseUrl> {
+    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+        Some(raw) => Ok(DatabaseUrl::parse(raw)?),
+        None => Ok(DatabaseUrl::embedded(Path::new(DEFAULT_DATA_DIR))),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database = database_url(cli.database.as_deref())?;
+    match cli.command {
+        Command::Serve { addr, demo } => serve(ServeOptions { addr, database, demo }).await,
+        Command::Migrate => {
+            let store = open_migrated(&database).await?;
+            println!("数据库 {} 已是最新结构。", database.redacted());
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let app = App::new(open_migrated(&database).await?, Arc::new(SystemClock));
+            println!("{}", demo_message(&app).await?);
+            app.store().clone().close().await;
+            Ok(())
+        }
+        Command::Backup { out } => backup(&database, &out).await,
+        Command::Divisions(command) => divisions(&database, command).await,
+    }
+}
+
+async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    let application = Application::build(&options, Arc::new(SystemClock)).await?;
+    for message in &application.messages {
+        println!("{message}");
+    }
+    println!("数据库：{}", options.database.redacted());
+    println!(
+        "Workroom 已启动：请用浏览器打开 http://{}/",
+        application.local_addr()
+    );
+    tracing::info!(addr = %application.local_addr(), "listening");
+    application.run_until(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn backup(database: &DatabaseUrl, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        bail!("备份文件 {} 已存在，请换一个文件名", out.display());
+    }
+    if let Some(dir) = out.parent().filter(|dir| !dir.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        bail!("备份文件夹 {} 不存在", dir.display());
+    }
+    match database {
+        DatabaseUrl::Sqlite(path) => {
+            if !path.exists() {
+                bail!("数据库文件 {} 不存在", path.display());
+            }
+            let store = app::Store::connect(database).await?;
+            store
+                .backup_sqlite_into(out)
+                .await
+                .map_err(|err| anyhow::anyhow!("无法写入备份 {}：{err}", out.display()))?;
+            store.close().await;
+        }
+        DatabaseUrl::Postgres(url) => {
+            // pg_dump reads one snapshot, so the copy is consistent while the server keeps writing.
+            let status = tokio::process::Command::new("pg_dump")
+                .arg("--format=custom")
+                .arg("--no-owner")
+                .arg("--file")
+                .arg(out)
+                .arg("--dbname")
+                .arg(url)
+                .stdin(std::process::Stdio::null())
+                .status()
+                .await
+                .context("无法运行 pg_dump（PostgreSQL 的备份需要安装 postgresql-client）")?;
+            if !status.success() {
+                let _ = std::fs::remove_file(out);
+                bail!(
+                    "pg_dump 备份 {} 失败（退出码 {}）",
+                    database.redacted(),
+                    status.code().unwrap_or(-1)
+                );
+            }
+        }
+    }
+    let size = std::fs::metadata(out).map_or(0, |m| m.len());
+    println!("已备份到 {}（{} 字节）。", out.display(), size);
+    Ok(())
+}
+
+async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow::Result<()> {
+    let app = App::new(open_migrated(database).await?, Arc::new(SystemClock));
+    let result = match command {
+        DivisionsCommand::Add {
+            parent,
+            code,
+            name,
+            from,
+            note,
+        } => {
+            let input = app::divisions::NewDivision {
+                parent_code: parent,
+                code,
+                name,
+                valid_from: from,
+                note,
+            };
+            app.add_division(&input).await.map(|division| {
+                println!("已新增 {} {}。", division.code, division.name);
+            })
+        }
+        DivisionsCommand::Rename {
+            code,
+            name,
+            from,
+            note,
+        } => {
+            let input = app::divisions::Rename {
+                code,
+                name,
+                valid_from: from,
+                note,
+            };
+            app.rename_division(&input).await.map(|detail| {
+                println!("已更名为 {}（{}）。", detail.division.name, detail.division.code);
+            })
+        }
+    };
+    app.store().clone().close().await;
+    Ok(result?)
+}

@@ -1,0 +1,96 @@
+//! Start-up split in two: `build` opens the database, migrates, binds the port and assembles the
+//! router; `run` serves until told to stop. Tests call both on a random port.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::{App, Clock, DatabaseUrl, Store};
+use tokio::net::TcpListener;
+
+/// What `serve` needs to start.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: String,
+    pub database: DatabaseUrl,
+    pub demo: bool,
+}
+
+/// A server that is bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    app: App,
+    /// What start-up did that the operator should know, one line each.
+    pub messages: Vec<String>,
+}
+
+impl Application {
+    pub async fn build(options: &ServeOptions, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let store = open_migrated(&options.database).await?;
+        let app = App::new(store, clock);
+        let mut messages = Vec::new();
+        if options.demo {
+            messages.push(demo_message(&app).await?);
+        }
+        let listener = TcpListener::bind(&options.addr)
+            .await
+            .map_err(|err| anyhow::anyhow!("无法在 {} 上监听：{}", options.addr, describe_io(&err)))?;
+        Ok(Self {
+            listener,
+            app,
+            messages,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let router = web::router(self.app.clone());
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("服务器异常停止")?;
+        self.app.store().clone().close().await;
+        Ok(())
+    }
+}
+
+/// Opens the database and applies pending migrations.
+pub async fn open_migrated(url: &DatabaseUrl) -> anyhow::Result<Store> {
+    let store = Store::connect(url).await?;
+    store
+        .migrate()
+        .await
+        .map_err(|err| anyhow::anyhow!("数据库 {} 迁移失败：{err}", url.redacted()))?;
+    Ok(store)
+}
+
+/// Loads the demo set when the database is empty and says what happened.
+pub async fn demo_message(app: &App) -> anyhow::Result<String> {
+    Ok(match app.load_demo().await? {
+        app::demo::DemoOutcome::Loaded => "已载入演示数据。".to_owned(),
+        app::demo::DemoOutcome::LeftAlone => {
+            "数据库中已有数据，未载入演示数据（演示数据只载入空数据库）。".to_owned()
+        }
+    })
+}
+
+fn describe_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::AddrInUse => "端口已被占用".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "没有权限使用该端口".to_owned(),
+        std::io::ErrorKind::AddrNotAvailable => "本机没有这个地址".to_owned(),
+        _ => err.to_string(),
+    }
+}

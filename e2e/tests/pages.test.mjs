@@ -1,0 +1,40 @@
+// Every public page: no WCAG 2.1 AA violation in normal and large-text mode, readable at 360 px.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, SCREENSHOTS, launch, phonePage, wcagViolations, overflowsHorizontally } from './support.mjs';
+
+// Every page the server has so far; later features add theirs here.
+const PAGES = [
+  ['portal', '/'],
+  ['divisions', '/divisions'],
+  ['search', '/divisions?q=%E6%B4%AA%E6%A1%A5'],
+  ['search-none', '/divisions?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E5%9C%B0%E6%96%B9'],
+  ['district', '/divisions/440104'],
+  ['street', '/divisions/440104001'],
+  ['community', '/divisions/440104001007'],
+  ['not-found', '/no/such/page'],
+  ['invalid', '/divisions/abc'],
+];
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+for (const mode of ['normal', 'large']) {
+  test(`every page passes axe WCAG 2.1 AA in ${mode} text at 360 px`, async () => {
+    const { context, page } = await phonePage(browser);
+    if (mode === 'large') {
+      await context.addCookies([{ name: 'wr_text', value: 'large', url: BASE }]);
+    }
+    const problems = [];
+    for (const [name, path] of PAGES) {
+      await page.goto(BASE + path);
+      const violations = await wcagViolations(page);
+      if (violations.length) problems.push(`${path}:\n  ${violations.join('\n  ')}`);
+      if (await overflowsHorizontally(page)) problems.push(`${path}: wider than 360 px`);
+      await page.screenshot({ path: `${SCREENSHOTS}${name}-${mode}.png`, fullPage: true });
+    }
+    await context.close();
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+}
