@@ -1,26 +1,244 @@
 //! The demo data set (`--demo`, `workroom demo`): loaded only into a database that holds no user data.
+//! Real Guangzhou places (越秀区洪桥街道, 海珠区); people and rooms are invented. The demo accounts of
+//! shared/CONTRACT.md exist only here, all with the password [`DEMO_PASSWORD`].
 
-use crate::{App, AppError};
+use domain::authz::{Role, Scope};
+use domain::department::DepartmentKind;
+use domain::member::MemberLevel;
+use domain::org::DivisionCode;
+use domain::room::RoomKind;
+use store::accounts::NewAccount;
+use store::audit::Who;
 use store::settings::DEMO_LOADED_AT;
+use store::units::DivisionIds;
+
+use crate::auth::{account_error, hash_password};
+use crate::{App, AppError};
+
+/// The password of every demo account (demo only).
+pub const DEMO_PASSWORD: &str = "workroom-demo";
+
+/// A demo account as printed for the person who started the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: &'static str,
+    pub scope: String,
+}
 
 /// What loading the demo did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DemoOutcome {
-    Loaded,
+    Loaded {
+        accounts: Vec<DemoAccount>,
+    },
     /// The database already holds data of its own; nothing was changed.
     LeftAlone,
 }
 
 impl App {
-    /// Loads the demo set when the database holds no user data yet. The organisation tree itself comes
-    /// with the migrations; the demo set adds to it whatever the features built so far can show.
+    /// Loads the demo set when the database holds no user data yet.
     pub async fn load_demo(&self) -> Result<DemoOutcome, AppError> {
         if !self.store().holds_no_user_data().await? {
             return Ok(DemoOutcome::LeftAlone);
         }
-        self.store()
-            .put_setting(DEMO_LOADED_AT, &self.clock().now().to_rfc3339())
+        let who = Who::system("demo");
+        let now = self.clock().now();
+        let store = self.store();
+        let place = |code: &'static str| async move {
+            let code = DivisionCode::parse(code).map_err(|err| AppError::Internal(err.to_string()))?;
+            store
+                .division_ids(&code)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("demo division {code} missing")))
+        };
+        let yuexiu = place("440104").await?;
+        let hongqiao = place("440104001").await?;
+        let sanyanjing = place("440104001007").await?;
+        let beijing_street = place("440104003").await?;
+        let haizhu = place("440105").await?;
+        let district_only = |ids: DivisionIds| DivisionIds {
+            street_id: None,
+            ..ids
+        };
+
+        let street_office = store
+            .create_department(
+                &who,
+                "洪桥街道公共服务办公室",
+                DepartmentKind::Functional,
+                hongqiao,
+                now,
+            )
             .await?;
-        Ok(DemoOutcome::Loaded)
+        store
+            .create_department(
+                &who,
+                "洪桥街道城市管理办公室",
+                DepartmentKind::Functional,
+                hongqiao,
+                now,
+            )
+            .await?;
+        store
+            .create_department(
+                &who,
+                "越秀区住房和建设局",
+                DepartmentKind::Functional,
+                district_only(yuexiu),
+                now,
+            )
+            .await?;
+        let petition = store
+            .create_department(
+                &who,
+                "越秀区信访局",
+                DepartmentKind::Petition,
+                district_only(yuexiu),
+                now,
+            )
+            .await?;
+        store
+            .create_department(
+                &who,
+                "海珠区信访局",
+                DepartmentKind::Petition,
+                district_only(haizhu),
+                now,
+            )
+            .await?;
+
+        let room = store
+            .create_room(
+                &who,
+                "洪桥街政协委员工作室",
+                RoomKind::Fixed,
+                sanyanjing,
+                "洪桥街道党群服务中心二楼",
+                now,
+            )
+            .await?;
+        store
+            .create_room(
+                &who,
+                "越秀区政协网上委员工作室",
+                RoomKind::Online,
+                beijing_street,
+                "网上接待（越秀区政协门户）",
+                now,
+            )
+            .await?;
+        let haizhu_street = place("440105001").await?;
+        store
+            .create_room(
+                &who,
+                "海珠区流动委员工作室",
+                RoomKind::Mobile,
+                haizhu_street,
+                "按接待安排轮流到各社区",
+                now,
+            )
+            .await?;
+        let member = store
+            .create_member(
+                &who,
+                "陈思远",
+                MemberLevel::City,
+                Some(yuexiu.district_id),
+                Some("经济界"),
+                now,
+            )
+            .await?;
+        store.assign_member(&who, &room, member.id, now).await?;
+
+        let accounts = [
+            ("demo-city", "市政协办公厅（演示）", Role::CityOffice, Scope::City),
+            (
+                "demo-district",
+                "越秀区政协（演示）",
+                Role::DistrictStaff,
+                Scope::District {
+                    district_id: yuexiu.district_id,
+                },
+            ),
+            (
+                "demo-street",
+                "洪桥街道负责人（演示）",
+                Role::StreetLead,
+                Scope::Street {
+                    district_id: yuexiu.district_id,
+                    street_id: hongqiao.id,
+                },
+            ),
+            (
+                "demo-staff",
+                "洪桥街工作室工作人员（演示）",
+                Role::RoomStaff,
+                Scope::Room {
+                    district_id: room.district_id,
+                    street_id: room.street_id,
+                    room_id: room.id,
+                },
+            ),
+            (
+                "demo-member",
+                "陈思远（演示委员）",
+                Role::Member,
+                Scope::Member {
+                    member_id: member.id,
+                    district_id: member.district_id,
+                },
+            ),
+            (
+                "demo-dept",
+                "洪桥街道公共服务办公室（演示）",
+                Role::FunctionalDepartment,
+                Scope::Department {
+                    district_id: street_office.district_id,
+                    street_id: street_office.street_id,
+                    department_id: street_office.id,
+                },
+            ),
+            (
+                "demo-petition",
+                "越秀区信访局（演示）",
+                Role::PetitionDepartment,
+                Scope::Department {
+                    district_id: petition.district_id,
+                    street_id: None,
+                    department_id: petition.id,
+                },
+            ),
+            (
+                "demo-other-district",
+                "海珠区政协（演示）",
+                Role::DistrictStaff,
+                Scope::District {
+                    district_id: haizhu.district_id,
+                },
+            ),
+        ];
+        let mut printed = Vec::new();
+        for (username, display_name, role, scope) in accounts {
+            let new = NewAccount {
+                username: username.to_owned(),
+                display_name: display_name.to_owned(),
+                password_hash: hash_password(DEMO_PASSWORD.to_owned()).await?,
+                role,
+                scope,
+                must_change_password: false,
+            };
+            let account = store
+                .create_account(&who, &new, now)
+                .await
+                .map_err(account_error)?;
+            printed.push(DemoAccount {
+                username: account.username,
+                role: role.label_zh(),
+                scope: account.scope_name,
+            });
+        }
+        store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;
+        Ok(DemoOutcome::Loaded { accounts: printed })
     }
 }

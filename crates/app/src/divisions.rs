@@ -1,9 +1,11 @@
 //! Browsing, searching and changing the organisation tree (R3).
 
 use chrono::NaiveDate;
-use domain::org::{self, Division, DivisionCode};
+use domain::authz::{Action, Place};
+use domain::org::{self, Division, DivisionCode, DivisionLevel};
 use store::divisions::{DivisionDetail, DivisionMatch, NameChange, TreeError};
 
+use crate::access::Acting;
 use crate::{App, AppError};
 
 /// Most search hits a page or API call returns.
@@ -76,10 +78,12 @@ impl App {
         Ok(self.store().search_divisions(query, SEARCH_LIMIT).await?)
     }
 
-    /// Adds a town/street under a district or a community under a town/street.
-    pub async fn add_division(&self, input: &NewDivision) -> Result<Division, AppError> {
+    /// Adds a town/street under a district or a community under a town/street (city office
+    /// anywhere, district staff in their district).
+    pub async fn add_division(&self, acting: &Acting, input: &NewDivision) -> Result<Division, AppError> {
         let parent = parse_code("parent_code", &input.parent_code)?;
         let code = parse_code("code", &input.code)?;
+        self.require_division_rights(acting, &parent).await?;
         org::check_placement(&code, &parent).map_err(|err| AppError::invalid("code", err.to_string()))?;
         let name = org::parse_division_name(&input.name)
             .map_err(|err| AppError::invalid("name", format!("名称{err}")))?;
@@ -91,14 +95,18 @@ impl App {
             note: note.as_deref(),
         };
         self.store()
-            .add_division(&code, &parent, &change)
+            .add_division(&acting.who(), &code, &parent, &change)
             .await
             .map_err(tree_error)
     }
 
     /// Renames a division from a date, keeping every earlier name.
-    pub async fn rename_division(&self, input: &Rename) -> Result<DivisionDetail, AppError> {
+    pub async fn rename_division(&self, acting: &Acting, input: &Rename) -> Result<DivisionDetail, AppError> {
         let code = parse_code("code", &input.code)?;
+        if code.level() == DivisionLevel::City {
+            return Err(AppError::invalid("code", "不能更改广州市的名称"));
+        }
+        self.require_division_rights(acting, &code).await?;
         let name = org::parse_division_name(&input.name)
             .map_err(|err| AppError::invalid("name", format!("名称{err}")))?;
         let valid_from = self.parse_valid_from(input.valid_from.as_deref())?;
@@ -109,9 +117,30 @@ impl App {
             note: note.as_deref(),
         };
         self.store()
-            .rename_division(&code, &change)
+            .rename_division(&acting.who(), &code, &change)
             .await
             .map_err(tree_error)
+    }
+
+    /// Whether the actor may rename `code` or add below it (a district's own staff, or the city).
+    pub async fn may_manage_division(&self, acting: &Acting, code: &DivisionCode) -> Result<bool, AppError> {
+        let place = match self.store().division_ids(code).await? {
+            Some(ids) => Place {
+                district_id: Some(ids.district_id),
+                street_id: ids.street_id,
+                room_id: None,
+            },
+            None => Place::default(),
+        };
+        Ok(acting.may(Action::ManageDivisions, &place))
+    }
+
+    async fn require_division_rights(&self, acting: &Acting, code: &DivisionCode) -> Result<(), AppError> {
+        if self.may_manage_division(acting, code).await? {
+            Ok(())
+        } else {
+            Err(crate::access::forbidden())
+        }
     }
 
     fn parse_valid_from(&self, raw: Option<&str>) -> Result<NaiveDate, AppError> {

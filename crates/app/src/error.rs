@@ -15,6 +15,9 @@ pub enum AppError {
     Conflict(String),
     #[error("请先登录")]
     Unauthenticated,
+    /// A sign-in with a wrong username or password (answered 401 like any missing sign-in).
+    #[error("{0}")]
+    InvalidCredentials(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("请求过于频繁，请 {retry_after_secs} 秒后再试")]
@@ -42,6 +45,7 @@ impl AppError {
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials(_) => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",

@@ -1,16 +1,25 @@
 //! Use cases: one function per thing a user does. Each checks its input, owns its transaction and
 //! returns domain types or the one [`AppError`].
 
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod demo;
 pub mod divisions;
 mod error;
+pub mod units;
 
 use std::sync::Arc;
 
+pub use access::Acting;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
+pub use store::accounts::{Account, SessionInfo, SessionKind};
+pub use store::audit::{AuditEntry, AuditQuery, ChainReport};
 pub use store::divisions::{DivisionDetail, DivisionMatch};
+pub use store::units::{Department, Room};
 pub use store::{Backend, DatabaseUrl, PoolState, Store, StoreError};
 
 /// Everything a use case needs: the database and the clock. Cheap to clone.

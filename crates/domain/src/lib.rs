@@ -2,5 +2,10 @@
 //!
 //! Nothing here does I/O, runs async code or knows a database: storage and HTTP stand on these types.
 
+pub mod authz;
+pub mod department;
+pub mod identity;
+pub mod member;
 pub mod org;
+pub mod room;
 pub mod text;

@@ -8,7 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
+use serde_json::json;
 
+use crate::audit::{self, Change, Who};
 use crate::entity::{division, division_name};
 use crate::{Store, StoreError};
 use domain::org::{Division, DivisionCode, DivisionLevel, GUANGZHOU_CODE, NameRecord};
@@ -181,6 +183,7 @@ impl Store {
     /// a new residents' committee is set up). The caller has checked the placement rule.
     pub async fn add_division(
         &self,
+        who: &Who,
         code: &DivisionCode,
         parent: &DivisionCode,
         change: &NameChange<'_>,
@@ -215,6 +218,17 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        let audited = Change {
+            action: "division.add",
+            entity: "division",
+            entity_id: code.to_string(),
+            district_id: district_id_of(&txn, code).await?,
+            before: None,
+            after: Some(
+                json!({ "name": change.name, "parent": parent.as_str(), "valid_from": change.valid_from, "note": change.note }),
+            ),
+        };
+        audit::append(&txn, who, now, audited).await?;
         txn.commit().await?;
         Ok(Division {
             code: code.clone(),
@@ -226,6 +240,7 @@ impl Store {
     /// Renames a division from a date: the current name's period ends that day, a new one begins.
     pub async fn rename_division(
         &self,
+        who: &Who,
         code: &DivisionCode,
         change: &NameChange<'_>,
     ) -> Result<DivisionDetail, TreeError> {
@@ -262,9 +277,19 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        let old_name = row.name.clone();
         let mut renamed: division::ActiveModel = row.into();
         renamed.name = Set(change.name.to_owned());
         renamed.update(&txn).await?;
+        let audited = Change {
+            action: "division.rename",
+            entity: "division",
+            entity_id: code.to_string(),
+            district_id: district_id_of(&txn, code).await?,
+            before: Some(json!({ "name": old_name })),
+            after: Some(json!({ "name": change.name, "valid_from": change.valid_from, "note": change.note })),
+        };
+        audit::append(&txn, who, now, audited).await?;
         txn.commit().await?;
         self.division(code)
             .await?
@@ -315,6 +340,17 @@ impl Store {
                 division
             })
             .collect())
+    }
+}
+
+/// The id of the district a division belongs to (itself, for a district).
+async fn district_id_of<C: ConnectionTrait>(
+    db: &C,
+    code: &DivisionCode,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    match code.as_str().get(..6) {
+        Some(district) if district != GUANGZHOU_CODE => Ok(find_by_code(db, district).await?.map(|d| d.id)),
+        _ => Ok(None),
     }
 }
 

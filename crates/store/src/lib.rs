@@ -1,12 +1,16 @@
 //! The database: one code path for SQLite and PostgreSQL, migrations, and repositories that return
 //! domain types.
 
+pub mod accounts;
+pub mod audit;
 mod connect;
 pub mod divisions;
 pub mod entity;
 mod error;
 pub mod migration;
+pub mod scope;
 pub mod settings;
+pub mod units;
 
 pub use connect::{Backend, DatabaseUrl, PoolState, Store, UrlError};
 pub use error::StoreError;

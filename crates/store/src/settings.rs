@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, sea_query::OnConflict};
 
-use crate::entity::setting;
+use crate::entity::{account, department, member, room, setting};
 use crate::{Store, StoreError};
 
 /// Set when the demo data set has been loaded.
@@ -33,9 +33,14 @@ impl Store {
         Ok(())
     }
 
-    /// True when nobody has put data of their own in yet: no demo set and no settings. (The official
-    /// division tree, loaded by migrations, does not count.) Later tables of user data join this check.
+    /// True when nobody has put data of their own in yet: no settings, accounts, rooms, members or
+    /// departments. (The official division tree, loaded by migrations, does not count.) Later tables
+    /// of user data join this check.
     pub async fn holds_no_user_data(&self) -> Result<bool, StoreError> {
-        Ok(setting::Entity::find().count(&self.read).await? == 0)
+        Ok(setting::Entity::find().count(&self.read).await? == 0
+            && account::Entity::find().count(&self.read).await? == 0
+            && room::Entity::find().count(&self.read).await? == 0
+            && member::Entity::find().count(&self.read).await? == 0
+            && department::Entity::find().count(&self.read).await? == 0)
     }
 }

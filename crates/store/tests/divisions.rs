@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use domain::org::{DivisionCode, DivisionLevel};
 use store::Store;
+use store::audit::Who;
 use store::divisions::{NameChange, TreeError};
 use store::on_both_databases;
 use store::test_support::TestDatabase;
@@ -113,7 +114,10 @@ async fn a_rename_keeps_every_earlier_name(db: TestDatabase) {
         valid_from: day(2026, 12, 1),
         note: Some("区民政局批复"),
     };
-    let after = store.rename_division(&community, &change).await.unwrap();
+    let after = store
+        .rename_division(&Who::system("test"), &community, &change)
+        .await
+        .unwrap();
     assert_eq!(after.division.name, "新名社区居委会");
     assert_eq!(after.names.len(), 2);
     assert_eq!(after.names[0].name, old_name);
@@ -126,7 +130,9 @@ async fn a_rename_keeps_every_earlier_name(db: TestDatabase) {
         note: None,
     };
     assert!(matches!(
-        store.rename_division(&community, &backdated).await,
+        store
+            .rename_division(&Who::system("test"), &community, &backdated)
+            .await,
         Err(TreeError::Rename(_))
     ));
     // A sibling's name is taken.
@@ -142,7 +148,9 @@ async fn a_rename_keeps_every_earlier_name(db: TestDatabase) {
         valid_from: day(2027, 1, 1),
         note: None,
     };
-    let result = store.rename_division(&community, &clash).await;
+    let result = store
+        .rename_division(&Who::system("test"), &community, &clash)
+        .await;
     assert!(matches!(result, Err(TreeError::NameInUse { .. })) || sibling == "新名社区居委会");
     // Searching finds the new name, not the old one.
     assert_eq!(store.search_divisions("新名社区", 10).await.unwrap().len(), 1);
@@ -164,7 +172,7 @@ async fn a_new_community_joins_its_street(db: TestDatabase) {
         note: None,
     };
     store
-        .add_division(&code("440104001090"), &street, &change)
+        .add_division(&Who::system("test"), &code("440104001090"), &street, &change)
         .await
         .unwrap();
     assert_eq!(
@@ -177,12 +185,21 @@ async fn a_new_community_joins_its_street(db: TestDatabase) {
             .child_count,
         before + 1
     );
-    let again = store.add_division(&code("440104001090"), &street, &change).await;
+    let again = store
+        .add_division(&Who::system("test"), &code("440104001090"), &street, &change)
+        .await;
     assert!(matches!(again, Err(TreeError::CodeInUse(_))));
-    let same_name = store.add_division(&code("440104001091"), &street, &change).await;
+    let same_name = store
+        .add_division(&Who::system("test"), &code("440104001091"), &street, &change)
+        .await;
     assert!(matches!(same_name, Err(TreeError::NameInUse { .. })));
     let missing = store
-        .add_division(&code("440104099001"), &code("440104099"), &change)
+        .add_division(
+            &Who::system("test"),
+            &code("440104099001"),
+            &code("440104099"),
+            &change,
+        )
         .await;
     assert!(matches!(missing, Err(TreeError::NotFound(_))));
 }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use domain::org::DivisionCode;
 use store::Store;
+use store::audit::Who;
 use store::divisions::NameChange;
 use store::test_support::TestDatabase;
 
@@ -13,41 +14,46 @@ async fn concurrent_read_then_write_transactions_all_commit_on_sqlite() {
     let db = TestDatabase::sqlite();
     let store = Store::connect(&db.url()).await.unwrap();
     store.migrate().await.unwrap();
-    let communities = store
-        .division_children(Some(&DivisionCode::parse("440104001").unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
+    let mut communities = Vec::new();
+    for street in ["440104001", "440104003", "440104004", "440104005"] {
+        let code = DivisionCode::parse(street).unwrap();
+        communities.extend(store.division_children(Some(&code)).await.unwrap().unwrap());
+    }
+    assert!(communities.len() >= 30, "enough distinct rows to write at once");
     let mut tasks = Vec::new();
-    for round in 0..4u32 {
-        for (index, community) in communities.iter().enumerate() {
-            let writer = store.clone();
-            let code = community.code.clone();
-            tasks.push(tokio::spawn(async move {
-                let name = format!("并发测试{index}号第{round}次");
-                let change = NameChange {
-                    name: &name,
-                    valid_from: NaiveDate::from_ymd_opt(2030, 1, 1 + round).unwrap(),
-                    note: None,
-                };
-                writer.rename_division(&code, &change).await.map(|_| ())
-            }));
-            // Readers run at the same time as the writers.
-            let reader = store.clone();
-            tasks.push(tokio::spawn(async move {
-                reader
-                    .search_divisions("社区", 20)
-                    .await
-                    .map(|_| ())
-                    .map_err(Into::into)
-            }));
-        }
+    for (index, community) in communities.iter().enumerate() {
+        // Each task renames its own community: it reads the current name, checks it, then writes
+        // three rows and an audit entry, all in one transaction.
+        let writer = store.clone();
+        let code = community.code.clone();
+        tasks.push(tokio::spawn(async move {
+            let name = format!("并发测试{index}号社区");
+            let change = NameChange {
+                name: &name,
+                valid_from: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+                note: None,
+            };
+            writer
+                .rename_division(&Who::system("test"), &code, &change)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }));
+        // Readers run at the same time as the writers.
+        let reader = store.clone();
+        tasks.push(tokio::spawn(async move {
+            reader
+                .search_divisions("社区", 20)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }));
     }
     let total = tasks.len();
     let mut failures = Vec::new();
     for task in tasks {
         if let Err(err) = task.await.unwrap() {
-            failures.push(err.to_string());
+            failures.push(err);
         }
     }
     assert!(
@@ -56,6 +62,19 @@ async fn concurrent_read_then_write_transactions_all_commit_on_sqlite() {
         failures.len(),
         &failures[..failures.len().min(3)]
     );
-    let renamed = store.division(&communities[0].code).await.unwrap().unwrap();
-    assert_eq!(renamed.names.len(), 5, "the original name and four renames");
+    for community in &communities {
+        let renamed = store.division(&community.code).await.unwrap().unwrap();
+        assert!(
+            renamed.division.name.starts_with("并发测试"),
+            "{}",
+            renamed.division.name
+        );
+        assert_eq!(renamed.names.len(), 2);
+    }
+    let report = store.verify_audit_chain().await.unwrap();
+    assert_eq!(
+        report.broken, None,
+        "concurrent appends keep the audit chain intact"
+    );
+    assert_eq!(report.entries, communities.len() as u64);
 }

@@ -6,6 +6,7 @@ use std::convert::Infallible;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
+use domain::authz::Action;
 
 /// Cookie holding the text-size preference.
 pub const TEXT_SIZE_COOKIE: &str = "wr_text";
@@ -15,6 +16,29 @@ pub struct PageContext {
     pub large_text: bool,
     /// Path and query of the current page.
     pub path: String,
+    /// The signed-in person, shown in the header with a sign-out button.
+    pub user: Option<UserChip>,
+}
+
+/// What the header shows of the signed-in person.
+#[derive(Debug, Clone)]
+pub struct UserChip {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub scope_name: String,
+    /// The session's CSRF token, for every form on the page.
+    pub csrf: String,
+    /// May administer accounts (city office, district staff).
+    pub manages_accounts: bool,
+    /// May read the audit trail (city office).
+    pub reads_audit: bool,
+}
+
+impl PageContext {
+    /// The CSRF token for forms (empty when nobody is signed in).
+    pub fn csrf(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.csrf.as_str())
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageContext {
@@ -27,7 +51,23 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-        Ok(Self { large_text, path })
+        let user = crate::auth::optional_caller(parts).map(|caller| {
+            let actor = caller.auth.account.actor();
+            let anywhere = actor.scope.place();
+            UserChip {
+                display_name: caller.auth.account.display_name.clone(),
+                role_label: actor.role.label_zh(),
+                scope_name: caller.auth.account.scope_name.clone(),
+                csrf: caller.csrf_token().to_owned(),
+                manages_accounts: domain::authz::can(&actor, Action::ManageAccounts, &anywhere),
+                reads_audit: domain::authz::can(&actor, Action::ViewAudit, &anywhere),
+            }
+        });
+        Ok(Self {
+            large_text,
+            path,
+            user,
+        })
     }
 }
 

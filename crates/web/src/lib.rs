@@ -2,6 +2,7 @@
 //! document, health and metrics. Handlers are thin: parse, call one use case, render.
 
 mod api;
+mod auth;
 mod error;
 mod layout;
 mod observability;
@@ -29,11 +30,22 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct AppState {
     pub app: app::App,
+    /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// How the HTTP surface is configured.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebConfig {
+    pub secure_cookies: bool,
 }
 
 /// The whole HTTP surface: pages, API, health and metrics, with the shared layers.
-pub fn router(app: app::App) -> Router {
-    let state = AppState { app };
+pub fn router(app: app::App, config: WebConfig) -> Router {
+    let state = AppState {
+        app,
+        secure_cookies: config.secure_cookies,
+    };
     let request_id = HeaderName::from_static("x-request-id");
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi_json = openapi.to_pretty_json().expect("the OpenAPI document serialises");
@@ -52,6 +64,10 @@ pub fn router(app: app::App) -> Router {
         )
         .merge(observability::router())
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::load_caller,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(observability::track))

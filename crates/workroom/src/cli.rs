@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use app::{App, DatabaseUrl, SystemClock};
+use app::{Acting, App, DatabaseUrl, SystemClock};
 use clap::{Parser, Subcommand};
 
 use crate::startup::{Application, ServeOptions, demo_message, open_migrated};
@@ -35,6 +35,9 @@ enum Command {
         /// Load the demo data set into an empty database
         #[arg(long)]
         demo: bool,
+        /// Mark cookies Secure (set this when users reach the server over HTTPS)
+        #[arg(long, env = "WORKROOM_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Apply pending migrations and exit
     Migrate,
@@ -49,6 +52,15 @@ enum Command {
     /// Change the organisation tree: a new community, a renamed street
     #[command(subcommand)]
     Divisions(DivisionsCommand),
+    /// Check the audit trail
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute every entry's hash and link; exits non-zero at the first entry that does not match
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +143,7 @@ fn init_logging() {
     });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -145,7 +158,19 @@ fn database_url(raw: Option<&str>) -> anyhow::Result<DatabaseUrl> {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let database = database_url(cli.database.as_deref())?;
     match cli.command {
-        Command::Serve { addr, demo } => serve(ServeOptions { addr, database, demo }).await,
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => {
+            serve(ServeOptions {
+                addr,
+                database,
+                demo,
+                secure_cookies,
+            })
+            .await
+        }
         Command::Migrate => {
             let store = open_migrated(&database).await?;
             println!("数据库 {} 已是最新结构。", database.redacted());
@@ -154,12 +179,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let app = App::new(open_migrated(&database).await?, Arc::new(SystemClock));
-            println!("{}", demo_message(&app).await?);
+            for line in demo_message(&app).await? {
+                println!("{line}");
+            }
             app.store().clone().close().await;
             Ok(())
         }
         Command::Backup { out } => backup(&database, &out).await,
         Command::Divisions(command) => divisions(&database, command).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let app = App::new(open_migrated(&database).await?, Arc::new(SystemClock));
+            let report = app.verify_audit(&Acting::Operator).await;
+            app.store().clone().close().await;
+            let report = report?;
+            match report.broken {
+                None => {
+                    println!("审计日志完整：{} 条记录，哈希链全部吻合。", report.entries);
+                    Ok(())
+                }
+                Some((id, why)) => bail!(
+                    "审计日志第 {id} 条记录异常：{why}（已检查 {} 条）",
+                    report.entries
+                ),
+            }
+        }
     }
 }
 
@@ -265,7 +308,7 @@ async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow:
                 valid_from: from,
                 note,
             };
-            app.add_division(&input).await.map(|division| {
+            app.add_division(&Acting::Operator, &input).await.map(|division| {
                 println!("已新增 {} {}。", division.code, division.name);
             })
         }
@@ -281,9 +324,11 @@ async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow:
                 valid_from: from,
                 note,
             };
-            app.rename_division(&input).await.map(|detail| {
-                println!("已更名为 {}（{}）。", detail.division.name, detail.division.code);
-            })
+            app.rename_division(&Acting::Operator, &input)
+                .await
+                .map(|detail| {
+                    println!("已更名为 {}（{}）。", detail.division.name, detail.division.code);
+                })
         }
     };
     app.store().clone().close().await;

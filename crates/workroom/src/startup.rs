@@ -14,12 +14,15 @@ pub struct ServeOptions {
     pub addr: String,
     pub database: DatabaseUrl,
     pub demo: bool,
+    /// Mark cookies Secure: set when users reach the server over HTTPS.
+    pub secure_cookies: bool,
 }
 
 /// A server that is bound and ready to run.
 pub struct Application {
     listener: TcpListener,
     app: App,
+    web: web::WebConfig,
     /// What start-up did that the operator should know, one line each.
     pub messages: Vec<String>,
 }
@@ -30,14 +33,18 @@ impl Application {
         let app = App::new(store, clock);
         let mut messages = Vec::new();
         if options.demo {
-            messages.push(demo_message(&app).await?);
+            messages.extend(demo_message(&app).await?);
         }
         let listener = TcpListener::bind(&options.addr)
             .await
             .map_err(|err| anyhow::anyhow!("无法在 {} 上监听：{}", options.addr, describe_io(&err)))?;
+        let web = web::WebConfig {
+            secure_cookies: options.secure_cookies,
+        };
         Ok(Self {
             listener,
             app,
+            web,
             messages,
         })
     }
@@ -53,7 +60,7 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let router = web::router(self.app.clone());
+        let router = web::router(self.app.clone(), self.web);
         axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -76,12 +83,23 @@ pub async fn open_migrated(url: &DatabaseUrl) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// Loads the demo set when the database is empty and says what happened.
-pub async fn demo_message(app: &App) -> anyhow::Result<String> {
+/// Loads the demo set when the database is empty and says what happened, one line each.
+pub async fn demo_message(app: &App) -> anyhow::Result<Vec<String>> {
     Ok(match app.load_demo().await? {
-        app::demo::DemoOutcome::Loaded => "已载入演示数据。".to_owned(),
+        app::demo::DemoOutcome::Loaded { accounts } => {
+            let mut lines = vec![format!(
+                "已载入演示数据。演示账号（密码均为 {}，仅供演示）：",
+                app::demo::DEMO_PASSWORD
+            )];
+            lines.extend(
+                accounts
+                    .iter()
+                    .map(|a| format!("  {:<20} {}，{}", a.username, a.role, a.scope)),
+            );
+            lines
+        }
         app::demo::DemoOutcome::LeftAlone => {
-            "数据库中已有数据，未载入演示数据（演示数据只载入空数据库）。".to_owned()
+            vec!["数据库中已有数据，未载入演示数据（演示数据只载入空数据库）。".to_owned()]
         }
     })
 }

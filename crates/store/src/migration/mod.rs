@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_org_tree;
 mod m20261130_000002_guangzhou_divisions_2023;
+mod m20261130_000003_identity;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_org_tree::Migration),
             Box::new(m20261130_000002_guangzhou_divisions_2023::Migration),
+            Box::new(m20261130_000003_identity::Migration),
         ]
     }
 }

@@ -10,11 +10,13 @@ use app::{DivisionDetail, DivisionMatch};
 use domain::org::{Division, NameRecord};
 
 use crate::AppState;
+use crate::auth::ApiCaller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_divisions))
+        .routes(routes!(list_divisions, add_division))
+        .routes(routes!(rename_division))
         .routes(routes!(search_divisions))
         .routes(routes!(get_division))
 }
@@ -180,5 +182,84 @@ async fn get_division(
     ApiPath(code): ApiPath<String>,
 ) -> Result<ApiJson<DivisionDetailJson>, ApiError> {
     let detail = state.app.division(&code).await?;
+    Ok(ApiJson((&detail).into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewDivisionJson {
+    /// The district (for a new town/street) or town/street (for a new community).
+    #[schema(example = "440104001")]
+    parent_code: String,
+    /// Its official code, numbered under the parent.
+    #[schema(example = "440104001099")]
+    code: String,
+    #[schema(example = "新设社区居委会")]
+    name: String,
+    /// First day it exists (YYYY-MM-DD); default today.
+    valid_from: Option<String>,
+    /// The basis, e.g. the approval's document number.
+    note: Option<String>,
+}
+
+/// Adds a town/street or community (city general office anywhere; district staff in their district).
+#[utoipa::path(
+    post, path = "/api/v1/divisions", tag = "divisions", request_body = NewDivisionJson,
+    responses(
+        (status = 201, body = DivisionJson),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "The code or the name under that parent is taken", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+async fn add_division(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(input): ApiJson<NewDivisionJson>,
+) -> Result<(axum::http::StatusCode, ApiJson<DivisionJson>), ApiError> {
+    let input = app::divisions::NewDivision {
+        parent_code: input.parent_code,
+        code: input.code,
+        name: input.name,
+        valid_from: input.valid_from,
+        note: input.note,
+    };
+    let division = state.app.add_division(&caller.acting(), &input).await?;
+    Ok((axum::http::StatusCode::CREATED, ApiJson((&division).into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RenameJson {
+    name: String,
+    /// First day of the new name (YYYY-MM-DD, after the current name began); default today.
+    valid_from: Option<String>,
+    note: Option<String>,
+}
+
+/// Renames a division from a date; earlier names stay in its history.
+#[utoipa::path(
+    post, path = "/api/v1/divisions/{code}/rename", tag = "divisions", request_body = RenameJson,
+    params(("code" = String, Path, description = "Official division code")),
+    responses(
+        (status = 200, body = DivisionDetailJson),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+async fn rename_division(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<RenameJson>,
+) -> Result<ApiJson<DivisionDetailJson>, ApiError> {
+    let input = app::divisions::Rename {
+        code,
+        name: input.name,
+        valid_from: input.valid_from,
+        note: input.note,
+    };
+    let detail = state.app.rename_division(&caller.acting(), &input).await?;
     Ok(ApiJson((&detail).into()))
 }

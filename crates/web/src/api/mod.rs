@@ -1,7 +1,11 @@
 //! The JSON API under /api/v1, documented with utoipa; every route added here appears in
 //! /api/openapi.json.
 
+mod accounts;
+mod audit;
+mod auth;
 mod divisions;
+mod units;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,10 +20,41 @@ use crate::AppState;
         version = "1"
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    tags((name = "divisions", description = "行政区划：区、镇（街）、社区（村）"))
+    tags(
+        (name = "divisions", description = "行政区划：区、镇（街）、社区（村）"),
+        (name = "auth", description = "登录、退出、当前账号"),
+        (name = "accounts", description = "账号管理（市政协办公厅、区政协，限本范围）"),
+        (name = "audit", description = "审计日志（仅市政协办公厅）"),
+        (name = "organisation", description = "部门与工作室（按调用者范围）"),
+    ),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
 
+/// Declares the bearer token (from `POST /api/v1/auth/login`) and the session cookie as the ways to
+/// authenticate.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("wr_session"))),
+        );
+    }
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(divisions::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(divisions::router())
+        .merge(auth::router())
+        .merge(accounts::router())
+        .merge(audit::router())
+        .merge(units::router())
 }

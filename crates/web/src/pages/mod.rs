@@ -1,4 +1,8 @@
-//! Pages for people: the public portal, the division browser, preferences. No page needs JavaScript.
+//! Pages for people: the public portal, the division browser, sign-in and the workbench,
+//! administration, preferences. No page needs JavaScript.
+
+mod account;
+mod admin;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,9 +17,10 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use app::{AppError, DivisionDetail, DivisionMatch};
-use domain::org::Division;
+use domain::org::{Division, DivisionLevel};
 
 use crate::AppState;
+use crate::auth::{Caller, PageCaller, optional_caller};
 use crate::error::PageError;
 use crate::layout::{PageContext, TEXT_SIZE_COOKIE, safe_local_path};
 
@@ -28,6 +33,22 @@ pub fn router() -> Router<AppState> {
         .route("/divisions", get(divisions))
         .route("/divisions/{code}", get(division))
         .route("/divisions/{code}/children.csv", get(children_csv))
+        .route("/divisions/{code}/rename", post(rename_division))
+        .route("/divisions/{code}/children", post(add_division))
+        .route("/login", get(account::login_form).post(account::login_submit))
+        .route("/logout", post(account::logout))
+        .route("/me", get(account::me))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
+        .route("/admin/accounts/{id}", get(admin::account))
+        .route("/admin/accounts/{id}/{action}", post(admin::account_action))
+        .route("/admin/audit", get(admin::audit))
         .route("/preferences/text-size", post(set_text_size))
         .route("/static/app.css", get(stylesheet))
 }
@@ -101,17 +122,25 @@ struct DivisionPage {
     detail: DivisionDetail,
     children: Vec<Division>,
     child_label: &'static str,
+    /// The signed-in person may rename it and add below it.
+    can_manage: bool,
+    today: String,
+    message: String,
+    error: String,
 }
 
-async fn division(
-    State(state): State<AppState>,
+async fn division_page(
+    state: &AppState,
     page: PageContext,
-    Path(code): Path<String>,
+    caller: Option<&Caller>,
+    code: &str,
+    message: String,
+    error: String,
 ) -> Result<DivisionPage, PageError> {
     let fail = |err: AppError| PageError::new(page.clone(), err);
-    let detail = state.app.division(&code).await.map_err(fail)?;
+    let detail = state.app.division(code).await.map_err(fail)?;
     let children = if detail.division.child_count > 0 {
-        state.app.division_children(Some(&code)).await.map_err(fail)?
+        state.app.division_children(Some(code)).await.map_err(fail)?
     } else {
         Vec::new()
     };
@@ -121,12 +150,121 @@ async fn division(
         .level()
         .child()
         .map_or("", |level| level.label_zh());
+    let can_manage = match caller {
+        Some(caller) if detail.division.code.level() != DivisionLevel::City => state
+            .app
+            .may_manage_division(&caller.acting(), &detail.division.code)
+            .await
+            .map_err(fail)?,
+        _ => false,
+    };
+    let today = state.app.clock().today().to_string();
     Ok(DivisionPage {
         page,
         detail,
         children,
         child_label,
+        can_manage,
+        today,
+        message,
+        error,
     })
+}
+
+async fn division(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path(code): Path<String>,
+    request: axum::http::request::Parts,
+) -> Result<DivisionPage, PageError> {
+    let caller = optional_caller(&request);
+    division_page(&state, page, caller.as_ref(), &code, String::new(), String::new()).await
+}
+
+#[derive(Deserialize)]
+struct DivisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn rename_division(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Path(code): Path<String>,
+    Form(form): Form<DivisionForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let input = app::divisions::Rename {
+        code: code.clone(),
+        name: form.name,
+        valid_from: Some(form.valid_from),
+        note: Some(form.note),
+    };
+    let outcome = state.app.rename_division(&caller.acting(), &input).await;
+    let outcome = outcome.map(|d| format!("已更名为“{}”。", d.division.name));
+    division_form_outcome(&state, page, &caller, &code, outcome).await
+}
+
+async fn add_division(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Path(code): Path<String>,
+    Form(form): Form<DivisionForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let input = app::divisions::NewDivision {
+        parent_code: code.clone(),
+        code: form.code,
+        name: form.name,
+        valid_from: Some(form.valid_from),
+        note: Some(form.note),
+    };
+    let outcome = state.app.add_division(&caller.acting(), &input).await;
+    let outcome = outcome.map(|d| format!("已新增“{}”（{}）。", d.name, d.code));
+    division_form_outcome(&state, page, &caller, &code, outcome).await
+}
+
+/// Shows the division page again with what happened: a success line, or the mistake to fix (4xx).
+async fn division_form_outcome(
+    state: &AppState,
+    page: PageContext,
+    caller: &Caller,
+    code: &str,
+    outcome: Result<String, AppError>,
+) -> Result<Response, PageError> {
+    match outcome {
+        Ok(message) => Ok(
+            division_page(state, page, Some(caller), code, message, String::new())
+                .await?
+                .into_response(),
+        ),
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let status = crate::error::status_of(&err);
+            let body = division_page(state, page, Some(caller), code, String::new(), err.to_string()).await?;
+            Ok((status, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
 }
 
 /// The children of a division as a CSV file offices can open in Excel or WPS.

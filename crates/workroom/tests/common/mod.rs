@@ -22,10 +22,20 @@ impl TestApp {
     /// Starts the server on 127.0.0.1:0 against `db`, migrated, with the clock pinned at 2026-11-30 10:00
     /// Beijing time.
     pub async fn spawn(db: TestDatabase) -> Self {
+        Self::spawn_with(db, false).await
+    }
+
+    /// Starts the server with the demo data set loaded.
+    pub async fn spawn_demo(db: TestDatabase) -> Self {
+        Self::spawn_with(db, true).await
+    }
+
+    async fn spawn_with(db: TestDatabase, demo: bool) -> Self {
         let options = ServeOptions {
             addr: "127.0.0.1:0".into(),
             database: db.url(),
-            demo: false,
+            demo,
+            secure_cookies: false,
         };
         let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap()));
         let application = Application::build(&options, clock)

@@ -1,0 +1,256 @@
+//! Signing in and out, sessions and API tokens, password changes. Passwords are hashed with Argon2id
+//! on a blocking thread; session and API tokens are random and stored only as their SHA-256.
+
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use domain::identity::{self, ThrottlePolicy};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use store::accounts::{Account, AccountError, SessionInfo, SessionKind};
+
+use crate::{App, AppError};
+
+/// A signed-in caller: the account and the session or token it used.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub account: Account,
+    pub session: SessionInfo,
+}
+
+/// A successful sign-in: the secret to hand to the client (shown once, never stored).
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    pub token: String,
+    pub account: Account,
+    pub session: SessionInfo,
+}
+
+/// 32 random bytes as hex.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What the database keeps of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|err| AppError::Internal(format!("password hashing failed: {err}")))
+    })
+    .await
+    .map_err(|err| AppError::Internal(format!("hashing task failed: {err}")))?
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .map_err(|err| AppError::Internal(format!("verification task failed: {err}")))
+}
+
+/// A hash to verify against when the username is unknown, so an unknown user costs the same time as
+/// a wrong password and the answer does not reveal which usernames exist.
+async fn decoy_hash() -> Result<String, AppError> {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DECOY.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password(random_secret()).await?;
+    Ok(DECOY.get_or_init(|| hash).clone())
+}
+
+const WRONG_CREDENTIALS: &str = "用户名或密码不正确";
+
+impl App {
+    /// Signs in with a username and password. Repeated failures for a username or from one client
+    /// address lock sign-in for a while (kept in the database, so it holds across servers).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<IpAddr>,
+        kind: SessionKind,
+    ) -> Result<LoginOutcome, AppError> {
+        let now = self.clock().now();
+        let username = identity::parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+        if username.is_empty() || password.is_empty() {
+            return Err(AppError::invalid("username", "请输入用户名和密码"));
+        }
+        if password.chars().count() > identity::MAX_PASSWORD_CHARS || username.chars().count() > 64 {
+            return Err(AppError::Unauthenticated);
+        }
+        let mut keys = vec![(format!("user:{username}"), ThrottlePolicy::per_username())];
+        if let Some(ip) = client {
+            keys.push((format!("ip:{ip}"), ThrottlePolicy::per_client()));
+        }
+        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        let states = self.store().login_failures(&names, now).await?;
+        if let Some(wait) = keys
+            .iter()
+            .zip(&states)
+            .filter_map(|((_, policy), state)| policy.retry_after(state, now))
+            .max()
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait,
+            });
+        }
+        let credentials = self.store().credentials(&username).await?;
+        let hash = match &credentials {
+            Some(found) => found.password_hash.clone(),
+            None => decoy_hash().await?,
+        };
+        let matches = verify_password(password.to_owned(), hash).await?;
+        let account = match credentials {
+            Some(found) if matches && !found.account.disabled => found.account,
+            Some(found) if matches && found.account.disabled => {
+                return Err(AppError::Forbidden("该账号已停用，请联系管理员".into()));
+            }
+            _ => {
+                self.store().record_login_failure(&keys, now).await?;
+                tracing::info!(username = %username, "sign-in failed");
+                return Err(AppError::InvalidCredentials(WRONG_CREDENTIALS.into()));
+            }
+        };
+        self.store().clear_login_failures(&keys[0].0).await?;
+        let token = random_secret();
+        // Every session gets a CSRF token: an API login's token also arrives as a cookie, and a
+        // cookie-borne request that changes something must carry it.
+        let csrf = random_secret();
+        let session = self
+            .store()
+            .create_session(
+                account.id,
+                &token_hash(&token),
+                kind,
+                Some(&csrf),
+                now,
+                now + identity::session_lifetime(),
+            )
+            .await?;
+        tracing::info!(username = %account.username, "signed in");
+        Ok(LoginOutcome {
+            token,
+            account,
+            session,
+        })
+    }
+
+    /// The caller holding `token`, if it is a live session or token of an enabled account.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Authenticated>, AppError> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let found = self
+            .store()
+            .session(&token_hash(token), self.clock().now())
+            .await?;
+        Ok(found.map(|(session, account)| Authenticated { account, session }))
+    }
+
+    /// Ends the caller's session or token.
+    pub async fn logout(&self, caller: &Authenticated) -> Result<(), AppError> {
+        self.store()
+            .revoke_session(caller.session.id, self.clock().now())
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the caller's own password after checking the current one; ends the account's other
+    /// sessions and clears the must-change flag.
+    pub async fn change_own_password(
+        &self,
+        caller: &Authenticated,
+        current: &str,
+        new: &str,
+    ) -> Result<Account, AppError> {
+        let account = &caller.account;
+        identity::check_new_password(&account.username, new)
+            .map_err(|err| AppError::invalid("new_password", err.to_string()))?;
+        if current == new {
+            return Err(AppError::invalid(
+                "new_password",
+                identity::CredentialError::PasswordUnchanged.to_string(),
+            ));
+        }
+        let stored = self
+            .store()
+            .credentials(&account.username)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !verify_password(current.to_owned(), stored.password_hash).await? {
+            return Err(AppError::invalid("current_password", "当前密码不正确"));
+        }
+        let hash = hash_password(new.to_owned()).await?;
+        self.store()
+            .set_password(
+                &account.who(),
+                account.id,
+                &hash,
+                false,
+                Some(caller.session.id),
+                self.clock().now(),
+            )
+            .await
+            .map_err(account_error)
+    }
+}
+
+pub(crate) fn account_error(err: AccountError) -> AppError {
+    match err {
+        AccountError::NotFound => AppError::NotFound("账号不存在".into()),
+        AccountError::UsernameTaken(_) => AppError::Conflict(err.to_string()),
+        AccountError::Store(store) => store.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_64_hex_characters_and_differ() {
+        let a = random_secret();
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(a, random_secret());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a, "only the hash is stored");
+    }
+
+    #[test]
+    fn secret_comparison_needs_equal_length_and_bytes() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+
+    #[tokio::test]
+    async fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let hash = hash_password("广州政协委员进社区2026".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            verify_password("广州政协委员进社区2026".into(), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("wrong password".into(), hash).await.unwrap());
+    }
+}

@@ -1,0 +1,296 @@
+//! Signing in and out, the personal workbench (我的工作台) and changing one's password.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use app::auth::{random_secret, same_secret};
+use app::{Account, AppError, Room, SessionKind};
+
+use crate::AppState;
+use crate::auth::{PageCaller, cleared_session_cookie, session_cookie};
+use crate::error::PageError;
+use crate::layout::{PageContext, safe_local_path};
+
+/// The cookie holding the sign-in form's own CSRF token (there is no session yet to hold it).
+const LOGIN_CSRF_COOKIE: &str = "wr_login_csrf";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub(super) struct LoginPage {
+    page: PageContext,
+    csrf: String,
+    next: String,
+    username: String,
+    error: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct NextParam {
+    #[serde(default)]
+    next: String,
+}
+
+fn login_csrf_cookie(value: String) -> Cookie<'static> {
+    Cookie::build((LOGIN_CSRF_COOKIE, value))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::hours(2))
+        .build()
+}
+
+pub(super) async fn login_form(
+    page: PageContext,
+    jar: CookieJar,
+    Query(params): Query<NextParam>,
+) -> Response {
+    if page.user.is_some() {
+        let target = if params.next.is_empty() {
+            "/me"
+        } else {
+            safe_local_path(&params.next)
+        };
+        return Redirect::to(target).into_response();
+    }
+    let csrf = random_secret();
+    let form = LoginPage {
+        page,
+        csrf: csrf.clone(),
+        next: params.next,
+        username: String::new(),
+        error: String::new(),
+    };
+    (jar.add(login_csrf_cookie(csrf)), form).into_response()
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(super) async fn login_submit(
+    State(state): State<AppState>,
+    page: PageContext,
+    jar: CookieJar,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let again = |page: PageContext, jar: CookieJar, status: StatusCode, error: String, retry: Option<u64>| {
+        let csrf = random_secret();
+        let body = LoginPage {
+            page,
+            csrf: csrf.clone(),
+            next: form.next.clone(),
+            username: form.username.clone(),
+            error,
+        };
+        let mut response = (status, jar.add(login_csrf_cookie(csrf)), body).into_response();
+        if let Some(secs) = retry
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    };
+    if expected.is_empty() || !same_secret(&expected, &form.csrf) {
+        return again(
+            page,
+            jar,
+            StatusCode::FORBIDDEN,
+            "页面已过期，请重新输入后登录。".into(),
+            None,
+        );
+    }
+    match state
+        .app
+        .login(
+            &form.username,
+            &form.password,
+            Some(client.ip()),
+            SessionKind::Cookie,
+        )
+        .await
+    {
+        Ok(outcome) => {
+            let target = if outcome.account.must_change_password {
+                "/account/password".to_owned()
+            } else if form.next.is_empty() {
+                "/me".to_owned()
+            } else {
+                safe_local_path(&form.next).to_owned()
+            };
+            let jar = jar
+                .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build())
+                .add(session_cookie(outcome.token, state.secure_cookies));
+            (jar, Redirect::to(&target)).into_response()
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            let minutes = retry_after_secs.div_ceil(60);
+            let message = format!("登录失败次数过多，请 {minutes} 分钟后再试。");
+            again(
+                page,
+                jar,
+                StatusCode::TOO_MANY_REQUESTS,
+                message,
+                Some(retry_after_secs),
+            )
+        }
+        Err(err @ (AppError::InvalidCredentials(_) | AppError::Invalid { .. })) => {
+            again(page, jar, StatusCode::UNAUTHORIZED, err.to_string(), None)
+        }
+        Err(err @ AppError::Forbidden(_)) => again(page, jar, StatusCode::FORBIDDEN, err.to_string(), None),
+        Err(err) => PageError::new(page, err).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    page: PageContext,
+    jar: CookieJar,
+    PageCaller(caller): PageCaller,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if !caller.csrf_matches(&form.csrf) {
+        return PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
+            .into_response();
+    }
+    if let Err(err) = state.app.logout(&caller.auth).await {
+        return PageError::new(page, err).into_response();
+    }
+    (jar.add(cleared_session_cookie()), Redirect::to("/")).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "me.html")]
+pub(super) struct MePage {
+    page: PageContext,
+    account: Account,
+    rooms: Vec<Room>,
+}
+
+pub(super) async fn me(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+) -> Result<Response, PageError> {
+    let rooms = state
+        .app
+        .rooms(&caller.acting())
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?;
+    Ok(MePage {
+        page,
+        account: caller.auth.account,
+        rooms,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub(super) struct PasswordPage {
+    page: PageContext,
+    must_change: bool,
+    done: bool,
+    error: String,
+}
+
+pub(super) async fn password_form(page: PageContext, PageCaller(caller): PageCaller) -> PasswordPage {
+    PasswordPage {
+        page,
+        must_change: caller.auth.account.must_change_password,
+        done: false,
+        error: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub(super) async fn password_submit(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let must_change = caller.auth.account.must_change_password;
+    let refuse = |page: PageContext, status: StatusCode, error: String| {
+        (
+            status,
+            PasswordPage {
+                page,
+                must_change,
+                done: false,
+                error,
+            },
+        )
+            .into_response()
+    };
+    if !caller.csrf_matches(&form.csrf) {
+        return refuse(page, StatusCode::FORBIDDEN, "页面已过期，请刷新后再试。".into());
+    }
+    if form.new_password != form.confirm_password {
+        return refuse(
+            page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "两次输入的新密码不一致".into(),
+        );
+    }
+    match state
+        .app
+        .change_own_password(&caller.auth, &form.current_password, &form.new_password)
+        .await
+    {
+        Ok(_) => {
+            if must_change {
+                return Redirect::to("/me").into_response();
+            }
+            PasswordPage {
+                page,
+                must_change: false,
+                done: true,
+                error: String::new(),
+            }
+            .into_response()
+        }
+        Err(err @ AppError::Invalid { .. }) => {
+            refuse(page, StatusCode::UNPROCESSABLE_ENTITY, err.to_string())
+        }
+        Err(err) => PageError::new(page, err).into_response(),
+    }
+}
