@@ -1,7 +1,7 @@
 // Every public page: no WCAG 2.1 AA violation in normal and large-text mode, readable at 360 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, SCREENSHOTS, launch, phonePage, wcagViolations, overflowsHorizontally } from './support.mjs';
+import { BASE, SCREENSHOTS, launch, phonePage, signIn, wcagViolations, overflowsHorizontally } from './support.mjs';
 
 // Every page the server has so far; later features add theirs here.
 const PAGES = [
@@ -14,6 +14,18 @@ const PAGES = [
   ['community', '/divisions/440104001007'],
   ['not-found', '/no/such/page'],
   ['invalid', '/divisions/abc'],
+  ['login', '/login'],
+];
+
+// Pages behind sign-in, with the account that sees them.
+const STAFF_PAGES = [
+  ['demo-district', 'workbench', '/me'],
+  ['demo-district', 'password', '/account/password'],
+  ['demo-district', 'accounts', '/admin/accounts'],
+  ['demo-district', 'community-manage', '/divisions/440104001007'],
+  ['demo-district', 'forbidden', '/admin/audit'],
+  ['demo-city', 'audit', '/admin/audit?verify=1'],
+  ['demo-member', 'member-workbench', '/me'],
 ];
 
 let browser;
@@ -32,6 +44,15 @@ for (const mode of ['normal', 'large']) {
       const violations = await wcagViolations(page);
       if (violations.length) problems.push(`${path}:\n  ${violations.join('\n  ')}`);
       if (await overflowsHorizontally(page)) problems.push(`${path}: wider than 360 px`);
+      await page.screenshot({ path: `${SCREENSHOTS}${name}-${mode}.png`, fullPage: true });
+    }
+    for (const [username, name, path] of STAFF_PAGES) {
+      await context.clearCookies({ name: 'wr_session' });
+      await signIn(page, username);
+      await page.goto(BASE + path);
+      const violations = await wcagViolations(page);
+      if (violations.length) problems.push(`${path} as ${username}:\n  ${violations.join('\n  ')}`);
+      if (await overflowsHorizontally(page)) problems.push(`${path} as ${username}: wider than 360 px`);
       await page.screenshot({ path: `${SCREENSHOTS}${name}-${mode}.png`, fullPage: true });
     }
     await context.close();

@@ -38,3 +38,12 @@ export async function wcagViolations(page) {
 export async function overflowsHorizontally(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
+
+/** Signs in through the sign-in page in `page` and waits for the workbench (or the next page). */
+export async function signIn(page, username, password = 'workroom-demo') {
+  await page.goto(BASE + '/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForLoadState('load');
+}

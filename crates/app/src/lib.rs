@@ -14,7 +14,7 @@ pub mod units;
 use std::sync::Arc;
 
 pub use access::Acting;
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use store::accounts::{Account, SessionInfo, SessionKind};
 pub use store::audit::{AuditEntry, AuditQuery, ChainReport};

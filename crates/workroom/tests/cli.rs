@@ -154,6 +154,7 @@ on_both_databases!(
     the_environment_names_the_database_too,
     backup_writes_a_consistent_copy,
     divisions_commands_add_and_rename_with_clear_refusals,
+    audit_verify_finds_a_tampered_entry,
 );
 
 /// A running `workroom serve`, killed when dropped.
@@ -302,4 +303,91 @@ fn a_read_only_data_folder_is_one_clear_line() {
         ],
     );
     one_line_failure(&output);
+}
+
+async fn audit_verify_finds_a_tampered_entry(db: TestDatabase) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url_string();
+    assert!(
+        workroom(dir.path(), &["demo", "--database", &url])
+            .status
+            .success()
+    );
+    let clean = workroom(dir.path(), &["audit", "verify", "--database", &url]);
+    assert!(clean.status.success(), "{}", common::stderr(&clean));
+    assert!(stdout(&clean).contains("审计日志完整"), "{}", stdout(&clean));
+
+    // Someone with database access quietly edits one entry.
+    let store = store::Store::connect(&db.url()).await.unwrap();
+    store
+        .tamper_for_test("UPDATE audit_log SET actor = 'someone-else' WHERE id = 3")
+        .await;
+    store.close().await;
+    let line = one_line_failure(&workroom(dir.path(), &["audit", "verify", "--database", &url]));
+    assert!(line.contains("第 3 条"), "{line}");
+}
+
+/// Passwords and tokens never reach the log, even at debug level.
+#[tokio::test]
+async fn logs_carry_no_passwords_or_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_workroom"))
+        .args(["serve", "--demo", "--addr", &addr])
+        .current_dir(dir.path())
+        .env_remove("WORKROOM_DATABASE_URL")
+        .env("WORKROOM_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server started");
+    let canary = "canary-password-7Q2x";
+    let _ = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "demo-city", "password": canary }))
+        .send()
+        .await
+        .unwrap();
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "demo-city", "password": "workroom-demo" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_owned();
+    let _ = client
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let _ = client
+        .get(format!("{base}/divisions?q={canary}"))
+        .send()
+        .await
+        .unwrap();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("signed in"),
+        "the log is really at debug level: {log}"
+    );
+    for secret in [canary, "workroom-demo", token.as_str()] {
+        assert!(!log.contains(secret), "the log leaks {secret}");
+    }
 }

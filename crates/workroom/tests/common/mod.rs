@@ -4,7 +4,7 @@
 use std::process::Output;
 use std::sync::Arc;
 
-use app::FixedClock;
+use app::ManualClock;
 use chrono::{TimeZone, Utc};
 use store::test_support::TestDatabase;
 use tokio::sync::oneshot;
@@ -15,6 +15,8 @@ pub struct TestApp {
     /// Follows no redirects, keeps cookies.
     pub client: reqwest::Client,
     pub db: TestDatabase,
+    /// The server's clock: tests move it to reach expiry times.
+    pub clock: Arc<ManualClock>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -37,8 +39,10 @@ impl TestApp {
             demo,
             secure_cookies: false,
         };
-        let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap()));
-        let application = Application::build(&options, clock)
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap(),
+        ));
+        let application = Application::build(&options, clock.clone())
             .await
             .expect("the server starts");
         let base = format!("http://{}", application.local_addr());
@@ -55,6 +59,7 @@ impl TestApp {
             base,
             client,
             db,
+            clock,
             stop: Some(stop),
         }
     }
@@ -85,6 +90,102 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
     }
+}
+
+/// A client of its own (own cookie jar), following no redirects.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    /// Signs `username` in through the API with the demo password and returns the bearer token.
+    pub async fn token(&self, username: &str) -> String {
+        let response = new_client()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": "workroom-demo" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{username} signs in");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A request with a bearer token.
+    pub fn with_token(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        new_client().request(method, self.url(path)).bearer_auth(token)
+    }
+
+    /// A client signed in through the sign-in page (session cookie), and the page's CSRF token.
+    pub async fn page_session(&self, username: &str) -> (reqwest::Client, String) {
+        let client = new_client();
+        let form = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden_value(&form, "csrf");
+        let response = client
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", "workroom-demo"),
+                ("next", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{username} signs in on the page");
+        let me = client
+            .get(self.url("/me"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden_value(&me, "csrf");
+        (client, csrf)
+    }
+
+    /// The id of a demo account, looked up by the city office.
+    pub async fn account_id(&self, username: &str) -> i64 {
+        let token = self.token("demo-city").await;
+        let accounts: serde_json::Value = self
+            .with_token(reqwest::Method::GET, "/api/v1/accounts", &token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == username)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+}
+
+/// The value of the first hidden input named `name` in `html`.
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden {name} in page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// Runs the real `workroom` binary with `args`, a clean environment for its own variables, in `dir`.

@@ -1,0 +1,306 @@
+//! The authorization matrix (权限矩阵): every demo account (and nobody) × every route that needs a
+//! sign-in or filters by scope, with the expected answer written out as a table. Later features add
+//! their routes here. The second half checks what each scoped list lets each account see, so that
+//! removing a scope filter in `store` fails this test.
+
+mod common;
+
+use common::{TestApp, new_client};
+use reqwest::Method;
+use serde_json::{Value, json};
+use store::on_both_databases;
+use store::test_support::TestDatabase;
+
+/// Columns of the table, in order.
+const WHO: [&str; 9] = [
+    "anonymous",
+    "demo-city",
+    "demo-district",
+    "demo-street",
+    "demo-staff",
+    "demo-member",
+    "demo-dept",
+    "demo-petition",
+    "demo-other-district",
+];
+
+/// Pages answer a missing sign-in with a redirect to /login.
+const LOGIN: u16 = 303;
+
+struct Row {
+    method: Method,
+    path: String,
+    /// A JSON body, where `{who}` is replaced by the column's name (for unique usernames etc.).
+    body: Option<Value>,
+    expect: [u16; 9],
+}
+
+fn row(method: Method, path: &str, expect: [u16; 9]) -> Row {
+    Row {
+        method,
+        path: path.to_owned(),
+        body: None,
+        expect,
+    }
+}
+
+fn row_with(method: Method, path: &str, body: Value, expect: [u16; 9]) -> Row {
+    Row {
+        method,
+        path: path.to_owned(),
+        body: Some(body),
+        expect,
+    }
+}
+
+fn body_for(template: &Value, who: &str, index: usize) -> Value {
+    let text = template
+        .to_string()
+        .replace("{who}", who)
+        .replace("{n}", &format!("{:02}", index + 1));
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.account_id("demo-staff").await;
+    let other = app.account_id("demo-other-district").await;
+    //                                         anon city dist strt stff mmbr dept ptn  other
+    let table = vec![
+        row(
+            Method::GET,
+            "/api/v1/divisions",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/divisions/440104001",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/me",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/rooms",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/departments",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/audit",
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/accounts",
+            [401, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/accounts/{staff}"),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/accounts/{other}"),
+            [401, 200, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/accounts/999999",
+            [401, 404, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/accounts",
+            json!({ "username": "lead-{who}", "display_name": "洪桥负责人", "role": "street_lead", "division_code": "440104001" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/accounts",
+            json!({ "username": "hz-{who}", "display_name": "海珠负责人", "role": "street_lead", "division_code": "440105001" }),
+            [401, 201, 403, 403, 403, 403, 403, 403, 201],
+        ),
+        row(
+            Method::POST,
+            &format!("/api/v1/accounts/{staff}/enable"),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/divisions/440104001007/rename",
+            json!({ "name": "三眼井社区居委会{n}", "valid_from": "2027-01-{n}" }),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/divisions",
+            json!({ "parent_code": "440105001", "code": "4401050019{n}", "name": "新社区{n}", "valid_from": "2026-12-01" }),
+            [401, 201, 403, 403, 403, 403, 403, 403, 201],
+        ),
+        row(
+            Method::GET,
+            "/me",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/account/password",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/accounts",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            &format!("/admin/accounts/{staff}"),
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/audit",
+            [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+    ];
+
+    let mut tokens = vec![None];
+    let mut sessions = vec![None];
+    for who in &WHO[1..] {
+        tokens.push(Some(app.token(who).await));
+        sessions.push(Some(app.page_session(who).await.0));
+    }
+    let mut mismatches = Vec::new();
+    for row in &table {
+        for (index, who) in WHO.iter().enumerate() {
+            let page = !row.path.starts_with("/api/");
+            let request = match (page, &tokens[index], &sessions[index]) {
+                (true, _, Some(client)) => client.request(row.method.clone(), app.url(&row.path)),
+                (false, Some(token), _) => new_client()
+                    .request(row.method.clone(), app.url(&row.path))
+                    .bearer_auth(token),
+                _ => new_client().request(row.method.clone(), app.url(&row.path)),
+            };
+            let request = match &row.body {
+                Some(template) => request.json(&body_for(template, who, index)),
+                None => request,
+            };
+            let status = request.send().await.unwrap().status().as_u16();
+            if status != row.expect[index] {
+                mismatches.push(format!(
+                    "{} {} as {who}: expected {}, got {status}",
+                    row.method, row.path, row.expect[index]
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "authorization matrix:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+/// What each account's scoped lists hold.
+async fn scoped_lists_show_each_account_only_its_own_part(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let names = |list: &Value, field: &str| -> Vec<String> {
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item[field].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    //                     who                    rooms  departments  accounts
+    let expected: [(&str, usize, usize, Option<usize>); 8] = [
+        ("demo-city", 3, 5, Some(8)),
+        ("demo-district", 2, 4, Some(6)),
+        ("demo-street", 1, 4, None),
+        ("demo-staff", 1, 4, None),
+        ("demo-member", 1, 0, None),
+        ("demo-dept", 0, 1, None),
+        ("demo-petition", 0, 1, None),
+        ("demo-other-district", 1, 1, Some(1)),
+    ];
+    for (who, rooms, departments, accounts) in expected {
+        let token = app.token(who).await;
+        let get = |path: &'static str| app.with_token(Method::GET, path, &token).send();
+        let room_list: Value = get("/api/v1/rooms").await.unwrap().json().await.unwrap();
+        assert_eq!(
+            room_list.as_array().unwrap().len(),
+            rooms,
+            "{who} rooms: {:?}",
+            names(&room_list, "name")
+        );
+        let dept_list: Value = get("/api/v1/departments").await.unwrap().json().await.unwrap();
+        assert_eq!(
+            dept_list.as_array().unwrap().len(),
+            departments,
+            "{who} departments: {:?}",
+            names(&dept_list, "name")
+        );
+        if let Some(accounts) = accounts {
+            let list: Value = get("/api/v1/accounts").await.unwrap().json().await.unwrap();
+            assert_eq!(
+                list.as_array().unwrap().len(),
+                accounts,
+                "{who} accounts: {:?}",
+                names(&list, "username")
+            );
+        }
+    }
+    // The other district's staff see Haizhu's, never Yuexiu's.
+    let token = app.token("demo-other-district").await;
+    let rooms: Value = app
+        .with_token(Method::GET, "/api/v1/rooms", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        rooms
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|room| room["district"] == "海珠区")
+    );
+    let departments: Value = app
+        .with_token(Method::GET, "/api/v1/departments", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&departments, "name"), ["海珠区信访局"]);
+    // The petition department sees itself; the street sees its own two and the district's two.
+    let token = app.token("demo-petition").await;
+    let departments: Value = app
+        .with_token(Method::GET, "/api/v1/departments", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&departments, "name"), ["越秀区信访局"]);
+}
+
+on_both_databases!(
+    every_account_gets_exactly_the_routes_its_role_allows,
+    scoped_lists_show_each_account_only_its_own_part
+);

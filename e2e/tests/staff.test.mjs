@@ -1,0 +1,54 @@
+// What office staff do: sign in, create an account for a colleague, who signs in with the one-time
+// password and is made to choose their own; the city office checks the audit trail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, SCREENSHOTS, launch, phonePage, signIn } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('district staff create an account; the new colleague must set a password first', async () => {
+  const { context, page } = await phonePage(browser, { javaScriptEnabled: false });
+  await signIn(page, 'demo-district');
+  assert.match(page.url(), /\/me$/);
+  await page.getByRole('link', { name: '账号管理' }).first().click();
+  const username = `e2e-${Date.now().toString(36)}`;
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('姓名或名称').fill('王小明');
+  await page.getByLabel('角色').selectOption('street_lead');
+  await page.getByLabel('所属区或镇（街）代码').fill('440104001');
+  await page.getByRole('button', { name: '新建账号' }).click();
+  const secret = (await page.locator('.secret').textContent()).trim();
+  assert.equal(secret.length, 12);
+  await page.screenshot({ path: `${SCREENSHOTS}account-created.png`, fullPage: true });
+  await page.getByRole('button', { name: '退出登录' }).click();
+
+  await signIn(page, username, secret);
+  assert.match(page.url(), /\/account\/password$/);
+  await page.goto(BASE + '/admin/accounts');
+  assert.match(page.url(), /\/account\/password$/, 'every page waits until the password is changed');
+  await page.getByLabel('当前密码').fill(secret);
+  await page.getByLabel('新密码', { exact: true }).fill('洪桥街道新密码2026');
+  await page.getByLabel('再输入一次新密码').fill('洪桥街道新密码2026');
+  await page.getByRole('button', { name: '保存新密码' }).click();
+  assert.match(page.url(), /\/me$/);
+  assert.match(await page.locator('main').textContent(), /洪桥街道/);
+  await context.close();
+});
+
+test('a wrong password shows a clear message on the sign-in page', async () => {
+  const { context, page } = await phonePage(browser);
+  await signIn(page, 'demo-city', 'wrong-password');
+  assert.equal(await page.getByRole('alert').textContent(), '用户名或密码不正确');
+  await context.close();
+});
+
+test('the city office verifies the audit trail', async () => {
+  const { context, page } = await phonePage(browser);
+  await signIn(page, 'demo-city');
+  await page.getByRole('link', { name: '审计日志' }).first().click();
+  await page.getByRole('button', { name: '校验完整性' }).click();
+  assert.match(await page.getByRole('status').textContent(), /校验通过/);
+  await context.close();
+});
