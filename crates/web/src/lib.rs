@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod error;
+mod extract;
 mod layout;
 mod observability;
 mod pages;

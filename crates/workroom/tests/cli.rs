@@ -317,11 +317,31 @@ async fn audit_verify_finds_a_tampered_entry(db: TestDatabase) {
     assert!(clean.status.success(), "{}", common::stderr(&clean));
     assert!(stdout(&clean).contains("审计日志完整"), "{}", stdout(&clean));
 
-    // Someone with database access quietly edits one entry.
+    // The database itself refuses to change an entry...
     let store = store::Store::connect(&db.url()).await.unwrap();
+    assert!(
+        store
+            .try_raw_for_test("UPDATE audit_log SET actor = 'someone-else' WHERE id = 3")
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .try_raw_for_test("DELETE FROM audit_log WHERE id = 3")
+            .await
+            .is_err()
+    );
+    // ...so someone with full database access drops the guard and quietly edits one entry.
+    let drop_guard = if db.kind() == "postgres" {
+        "DROP TRIGGER audit_log_append_only ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
+    store.try_raw_for_test(drop_guard).await.unwrap();
     store
-        .tamper_for_test("UPDATE audit_log SET actor = 'someone-else' WHERE id = 3")
-        .await;
+        .try_raw_for_test("UPDATE audit_log SET actor = 'someone-else' WHERE id = 3")
+        .await
+        .unwrap();
     store.close().await;
     let line = one_line_failure(&workroom(dir.path(), &["audit", "verify", "--database", &url]));
     assert!(line.contains("第 3 条"), "{line}");

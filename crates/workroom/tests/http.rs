@@ -277,7 +277,27 @@ async fn division_lists_download_as_csv(db: TestDatabase) {
     );
 }
 
+async fn malformed_page_requests_get_friendly_chinese_pages(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let (city, _) = app.page_session("demo-city").await;
+    let not_a_number = city.get(app.url("/admin/accounts/abc")).send().await.unwrap();
+    assert_eq!(not_a_number.status(), 404);
+    assert!(not_a_number.text().await.unwrap().contains("页面不存在"));
+    let not_a_form = app
+        .client
+        .post(app.url("/preferences/text-size"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_a_form.status(), 415);
+    let html = not_a_form.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\"") && html.contains("提交方式不正确"));
+}
+
 on_both_databases!(
+    malformed_page_requests_get_friendly_chinese_pages,
     healthz_answers_ok_when_the_database_is_reachable,
     metrics_count_requests_by_route_and_show_the_pool,
     openapi_documents_every_api_route,

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261130_000001_org_tree;
 mod m20261130_000002_guangzhou_divisions_2023;
 mod m20261130_000003_identity;
+mod m20261130_000004_audit_append_only;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_org_tree::Migration),
             Box::new(m20261130_000002_guangzhou_divisions_2023::Migration),
             Box::new(m20261130_000003_identity::Migration),
+            Box::new(m20261130_000004_audit_append_only::Migration),
         ]
     }
 }

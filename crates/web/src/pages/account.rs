@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
+
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +18,7 @@ use app::{Account, AppError, Room, SessionKind};
 use crate::AppState;
 use crate::auth::{PageCaller, cleared_session_cookie, session_cookie};
 use crate::error::PageError;
+use crate::extract::PageForm;
 use crate::layout::{PageContext, safe_local_path};
 
 /// The cookie holding the sign-in form's own CSRF token (there is no session yet to hold it).
@@ -89,7 +90,7 @@ pub(super) async fn login_submit(
     page: PageContext,
     jar: CookieJar,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let expected = jar
         .get(LOGIN_CSRF_COOKIE)
@@ -174,7 +175,7 @@ pub(super) async fn logout(
     page: PageContext,
     jar: CookieJar,
     PageCaller(caller): PageCaller,
-    Form(form): Form<CsrfOnly>,
+    PageForm(form): PageForm<CsrfOnly>,
 ) -> Response {
     if !caller.csrf_matches(&form.csrf) {
         return PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
@@ -246,7 +247,7 @@ pub(super) async fn password_submit(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let must_change = caller.auth.account.must_change_password;
     let refuse = |page: PageContext, status: StatusCode, error: String| {

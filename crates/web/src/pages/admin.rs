@@ -3,8 +3,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use domain::authz::Role;
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageError;
+use crate::extract::{PageForm, PagePath};
 use crate::layout::PageContext;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,7 +114,7 @@ pub(super) async fn create_account(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    Form(form): Form<AccountForm>,
+    PageForm(form): PageForm<AccountForm>,
 ) -> Result<Response, PageError> {
     if !caller.csrf_matches(&form.csrf) {
         return Err(PageError::new(
@@ -193,7 +194,7 @@ pub(super) async fn account(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<AccountPage, PageError> {
     let account = state
         .app
@@ -213,8 +214,8 @@ pub(super) async fn account_action(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    Path((id, action)): Path<(i64, String)>,
-    Form(form): Form<CsrfForm>,
+    PagePath((id, action)): PagePath<(i64, String)>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Result<AccountPage, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
     if !caller.csrf_matches(&form.csrf) {

@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,6 +22,7 @@ use domain::org::{Division, DivisionLevel};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller, optional_caller};
 use crate::error::PageError;
+use crate::extract::{PageForm, PagePath};
 use crate::layout::{PageContext, TEXT_SIZE_COOKIE, safe_local_path};
 
 /// The stylesheet, compiled in so the binary is all there is to deploy.
@@ -174,7 +175,7 @@ async fn division_page(
 async fn division(
     State(state): State<AppState>,
     page: PageContext,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
     request: axum::http::request::Parts,
 ) -> Result<DivisionPage, PageError> {
     let caller = optional_caller(&request);
@@ -199,8 +200,8 @@ async fn rename_division(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    Path(code): Path<String>,
-    Form(form): Form<DivisionForm>,
+    PagePath(code): PagePath<String>,
+    PageForm(form): PageForm<DivisionForm>,
 ) -> Result<Response, PageError> {
     if !caller.csrf_matches(&form.csrf) {
         return Err(PageError::new(
@@ -223,8 +224,8 @@ async fn add_division(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    Path(code): Path<String>,
-    Form(form): Form<DivisionForm>,
+    PagePath(code): PagePath<String>,
+    PageForm(form): PageForm<DivisionForm>,
 ) -> Result<Response, PageError> {
     if !caller.csrf_matches(&form.csrf) {
         return Err(PageError::new(
@@ -271,7 +272,7 @@ async fn division_form_outcome(
 async fn children_csv(
     State(state): State<AppState>,
     page: PageContext,
-    Path(code): Path<String>,
+    PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     let detail = state
         .app
@@ -322,7 +323,7 @@ struct TextSizeForm {
 }
 
 /// Switches large-text mode on or off for a year, then returns to the page the button was on.
-async fn set_text_size(jar: CookieJar, Form(form): Form<TextSizeForm>) -> (CookieJar, Redirect) {
+async fn set_text_size(jar: CookieJar, PageForm(form): PageForm<TextSizeForm>) -> (CookieJar, Redirect) {
     let cookie = Cookie::build((
         TEXT_SIZE_COOKIE,
         if form.size == "large" { "large" } else { "normal" },
