@@ -52,3 +52,22 @@ test('the city office verifies the audit trail', async () => {
   assert.match(await page.getByRole('status').textContent(), /校验通过/);
   await context.close();
 });
+
+test('district staff download the roster template and import it', async () => {
+  const { context, page } = await phonePage(browser, { javaScriptEnabled: false });
+  await signIn(page, 'demo-district');
+  await page.goto(BASE + '/admin/members/import');
+  const template = await page.request.get(BASE + '/admin/members/template.xlsx');
+  assert.equal(template.status(), 200);
+  const buffer = await template.body();
+  await page.getByLabel('名册文件（.xlsx，最大 10 MB）').setInputFiles({
+    name: '委员名册.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer,
+  });
+  await page.getByLabel('只检查，不保存（试导入）').check();
+  await page.getByRole('button', { name: '上传并导入' }).click();
+  assert.match(await page.getByRole('status').textContent(), /试导入（未保存）：共 1 行/);
+  await page.screenshot({ path: `${SCREENSHOTS}import-done.png`, fullPage: true });
+  await context.close();
+});

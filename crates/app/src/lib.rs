@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod divisions;
 mod error;
+pub mod roster;
 pub mod units;
 
 use std::sync::Arc;

@@ -3,3 +3,4 @@
 
 pub mod csv_export;
 pub mod spreadsheet_text;
+pub mod xlsx;

@@ -235,13 +235,15 @@ pub enum Action {
     GrantRole(Role),
     /// Add or rename towns/streets and communities at a place.
     ManageDivisions,
+    /// Add, change or import members (委员) of a place.
+    ManageMembers,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
 pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
     match action {
         Action::ViewAudit => actor.role == Role::CityOffice,
-        Action::ManageAccounts | Action::ManageDivisions => match actor.role {
+        Action::ManageAccounts | Action::ManageDivisions | Action::ManageMembers => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff => actor.scope.covers(target),
             _ => false,

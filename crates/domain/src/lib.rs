@@ -8,4 +8,5 @@ pub mod identity;
 pub mod member;
 pub mod org;
 pub mod room;
+pub mod roster;
 pub mod text;

@@ -8,6 +8,7 @@ pub mod divisions;
 pub mod entity;
 mod error;
 pub mod migration;
+pub mod roster;
 pub mod scope;
 pub mod settings;
 pub mod units;

@@ -55,6 +55,21 @@ enum Command {
     /// Check the audit trail
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import data from the spreadsheets offices keep
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import a member roster (.xlsx, headers as in shared/CONTRACT.md); nothing is imported when any row is bad
+    Members {
+        /// The roster file
+        file: PathBuf,
+        /// Check every row and report what would change, without storing anything
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +202,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { out } => backup(&database, &out).await,
         Command::Divisions(command) => divisions(&database, command).await,
+        Command::Import(ImportCommand::Members { file, dry_run }) => {
+            import_members(&database, &file, dry_run).await
+        }
         Command::Audit(AuditCommand::Verify) => {
             let app = App::new(open_migrated(&database).await?, Arc::new(SystemClock));
             let report = app.verify_audit(&Acting::Operator).await;
@@ -333,4 +351,57 @@ async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow:
     };
     app.store().clone().close().await;
     Ok(result?)
+}
+
+async fn import_members(database: &DatabaseUrl, file: &Path, dry_run: bool) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).map_err(|err| anyhow::anyhow!("无法读取 {}：{err}", file.display()))?;
+    let app = App::new(open_migrated(database).await?, Arc::new(SystemClock));
+    let bar = indicatif::ProgressBar::new(0);
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("导入");
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let result = app
+        .import_members(&Acting::Operator, &bytes, dry_run, &progress)
+        .await;
+    bar.finish_and_clear();
+    app.store().clone().close().await;
+    let report = result?;
+    for column in &report.ignored_columns {
+        println!("提示：列“{column}”不在名册格式中，已忽略。");
+    }
+    for problem in &report.problems {
+        if problem.column.is_empty() {
+            println!("第 {} 行：{}", problem.row, problem.reason);
+        } else {
+            println!("第 {} 行 · {}：{}", problem.row, problem.column, problem.reason);
+        }
+    }
+    match report.counts {
+        Some(counts) => {
+            let verb = if dry_run {
+                "试导入（未保存）"
+            } else {
+                "已导入"
+            };
+            println!(
+                "{verb}：共 {} 行，新增 {}，更新 {}，未变 {}，新分配工作室 {}。",
+                report.rows, counts.created, counts.updated, counts.unchanged, counts.assigned
+            );
+            Ok(())
+        }
+        None => bail!(
+            "{} 中有 {} 处问题，未导入任何数据（见上方逐行报告）",
+            file.display(),
+            report.problems.len()
+        ),
+    }
 }

@@ -12,6 +12,13 @@ pub struct Model {
     pub district_id: Option<i64>,
     pub sector: Option<String>,
     pub created_at: DateTimeUtc,
+    pub employer: Option<String>,
+    pub position: Option<String>,
+    pub mobile: Option<String>,
+    pub resides_hk_macao: bool,
+    pub status: String,
+    pub ceased_on: Option<Date>,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

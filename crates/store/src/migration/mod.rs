@@ -6,6 +6,7 @@ mod m20261130_000001_org_tree;
 mod m20261130_000002_guangzhou_divisions_2023;
 mod m20261130_000003_identity;
 mod m20261130_000004_audit_append_only;
+mod m20261130_000005_member_roster;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_guangzhou_divisions_2023::Migration),
             Box::new(m20261130_000003_identity::Migration),
             Box::new(m20261130_000004_audit_append_only::Migration),
+            Box::new(m20261130_000005_member_roster::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod divisions;
+mod members;
 mod units;
 
 use utoipa::OpenApi;
@@ -26,6 +27,7 @@ use crate::AppState;
         (name = "accounts", description = "账号管理（市政协办公厅、区政协，限本范围）"),
         (name = "audit", description = "审计日志（仅市政协办公厅）"),
         (name = "organisation", description = "部门与工作室（按调用者范围）"),
+        (name = "members", description = "委员与名册导入"),
     ),
     modifiers(&BearerAuth)
 )]
@@ -57,4 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(audit::router())
         .merge(units::router())
+        .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
+            app::roster::MAX_ROSTER_BYTES + 64 * 1024,
+        )))
 }

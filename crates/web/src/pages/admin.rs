@@ -334,3 +334,135 @@ pub(super) async fn audit(
         older,
     })
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import.html")]
+pub(super) struct ImportPage {
+    page: PageContext,
+    report: Option<app::roster::ImportReport>,
+    error: String,
+}
+
+pub(super) async fn members_import_form(
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+) -> Result<ImportPage, PageError> {
+    let acting = caller.acting();
+    if !acting.may(domain::authz::Action::ManageMembers, &acting.scope().place()) {
+        return Err(PageError::new(page, app::access::forbidden()));
+    }
+    Ok(ImportPage {
+        page,
+        report: None,
+        error: String::new(),
+    })
+}
+
+/// Receives the uploaded roster (multipart: `csrf`, `file`, optional `dry_run`).
+pub(super) async fn members_import(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let refuse = |page: PageContext, status: StatusCode, error: String| {
+        (
+            status,
+            ImportPage {
+                page,
+                report: None,
+                error,
+            },
+        )
+            .into_response()
+    };
+    let Ok(mut multipart) = multipart else {
+        return refuse(
+            page,
+            StatusCode::BAD_REQUEST,
+            "请通过页面上的表单上传文件。".into(),
+        );
+    };
+    let (mut csrf, mut file, mut dry_run) = (String::new(), None, false);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+                Some("dry_run") => dry_run = true,
+                Some("file") => match field.bytes().await {
+                    Ok(bytes) => file = Some(bytes),
+                    Err(_) => {
+                        return refuse(
+                            page,
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "文件过大：名册文件最大 10 MB。".into(),
+                        );
+                    }
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                return refuse(
+                    page,
+                    StatusCode::BAD_REQUEST,
+                    "上传中断或文件过大，请重试。".into(),
+                );
+            }
+        }
+    }
+    if !caller.csrf_matches(&csrf) {
+        return refuse(page, StatusCode::FORBIDDEN, "页面已过期，请刷新后再试。".into());
+    }
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        return refuse(
+            page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择要上传的名册文件。".into(),
+        );
+    };
+    match state
+        .app
+        .import_members(&caller.acting(), &file, dry_run, &|_, _| {})
+        .await
+    {
+        Ok(report) => {
+            let status = if report.succeeded() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            (
+                status,
+                ImportPage {
+                    page,
+                    report: Some(report),
+                    error: String::new(),
+                },
+            )
+                .into_response()
+        }
+        Err(err @ AppError::Invalid { .. }) => {
+            refuse(page, StatusCode::UNPROCESSABLE_ENTITY, err.to_string())
+        }
+        Err(err) => PageError::new(page, err).into_response(),
+    }
+}
+
+/// The roster template as an .xlsx download.
+pub(super) async fn members_template(page: PageContext, PageCaller(_caller): PageCaller) -> Response {
+    match app::roster::roster_template() {
+        Ok(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => PageError::new(page, err).into_response(),
+    }
+}

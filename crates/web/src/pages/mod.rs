@@ -50,6 +50,13 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts/{id}", get(admin::account))
         .route("/admin/accounts/{id}/{action}", post(admin::account_action))
         .route("/admin/audit", get(admin::audit))
+        .route(
+            "/admin/members/import",
+            get(admin::members_import_form).post(admin::members_import).layer(
+                axum::extract::DefaultBodyLimit::max(app::roster::MAX_ROSTER_BYTES + 64 * 1024),
+            ),
+        )
+        .route("/admin/members/template.xlsx", get(admin::members_template))
         .route("/preferences/text-size", post(set_text_size))
         .route("/static/app.css", get(stylesheet))
 }

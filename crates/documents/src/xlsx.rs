@@ -1,0 +1,134 @@
+//! Excel files: reading the first sheet of an uploaded workbook (calamine) and writing workbooks
+//! (rust_xlsxwriter) whose text cells can never run as formulas.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use thiserror::Error;
+
+use crate::spreadsheet_text::neutralise_formula;
+
+#[derive(Debug, Error)]
+pub enum SheetError {
+    #[error("不是有效的 Excel（.xlsx）文件：{0}")]
+    NotXlsx(String),
+    #[error("工作簿中没有工作表")]
+    NoSheet,
+    #[error("第一个工作表是空的")]
+    Empty,
+}
+
+/// The first sheet as text: the header row, then each data row with its spreadsheet row number
+/// (the header is row 1). Wholly empty rows are skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub headers: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Reads the first sheet of an .xlsx file held in memory.
+pub fn read_first_sheet(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|err: calamine::XlsxError| SheetError::NotXlsx(err.to_string()))?;
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(SheetError::NoSheet)?;
+    let range = workbook
+        .worksheet_range(&first)
+        .map_err(|err| SheetError::NotXlsx(err.to_string()))?;
+    let offset = range.start().map_or(0, |(row, _)| row as usize);
+    let mut rows = range.rows().enumerate();
+    let headers = rows
+        .next()
+        .ok_or(SheetError::Empty)?
+        .1
+        .iter()
+        .map(cell_text)
+        .collect();
+    let rows = rows
+        .map(|(index, cells)| {
+            (
+                offset + index + 1,
+                cells.iter().map(cell_text).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .collect();
+    Ok(Sheet { headers, rows })
+}
+
+/// A cell as the person typed it: whole numbers without ".0" (a phone number stored as a number).
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => text.clone(),
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => format!("{}", *value as i64),
+        Data::Float(value) => value.to_string(),
+        Data::Int(value) => value.to_string(),
+        Data::Bool(value) => if *value { "是" } else { "否" }.to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Writes one sheet: a bold header row and text rows, every cell neutralised against formulas.
+pub fn write_sheet(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    for (col, header) in headers.iter().enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, col, *header, &bold)?;
+        sheet.set_column_width(col, 16)?;
+        sheet.set_column_format(col, &text)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let r = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        for (col, value) in row.iter().enumerate() {
+            let col = u16::try_from(col).unwrap_or(u16::MAX);
+            sheet.write_string(r, col, neutralise_formula(value))?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_sheet_reads_back_with_row_numbers_and_no_formulas() {
+        let rows = vec![
+            vec!["陈思远".to_owned(), "13800138000".to_owned()],
+            vec![String::new(), String::new()],
+            vec!["=HYPERLINK(\"http://x\",\"点我\")".to_owned(), String::new()],
+        ];
+        let bytes = write_sheet("委员名册", &["姓名", "手机号码"], &rows).unwrap();
+        let sheet = read_first_sheet(&bytes).unwrap();
+        assert_eq!(sheet.headers, ["姓名", "手机号码"]);
+        assert_eq!(sheet.rows.len(), 2, "the empty row is skipped");
+        assert_eq!(
+            sheet.rows[0],
+            (2, vec!["陈思远".to_owned(), "13800138000".to_owned()])
+        );
+        assert_eq!(sheet.rows[1].0, 4);
+        assert!(
+            sheet.rows[1].1[0].starts_with("'="),
+            "stored as text, not a formula"
+        );
+    }
+
+    #[test]
+    fn something_that_is_not_a_workbook_is_refused() {
+        assert!(matches!(
+            read_first_sheet(b"name,level\n"),
+            Err(SheetError::NotXlsx(_))
+        ));
+    }
+}
