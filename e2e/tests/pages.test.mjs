@@ -15,6 +15,9 @@ const PAGES = [
   ['not-found', '/no/such/page'],
   ['invalid', '/divisions/abc'],
   ['login', '/login'],
+  ['rooms', '/rooms'],
+  ['room', '/rooms/1'],
+  ['poster', '/rooms/1/poster'],
 ];
 
 // Pages behind sign-in, with the account that sees them.

@@ -10,7 +10,7 @@ use domain::room::RoomKind;
 use store::accounts::NewAccount;
 use store::audit::Who;
 use store::settings::DEMO_LOADED_AT;
-use store::units::DivisionIds;
+use store::units::{DivisionIds, NewRoom};
 
 use crate::auth::{account_error, hash_password};
 use crate::{App, AppError};
@@ -108,48 +108,71 @@ impl App {
             )
             .await?;
 
-        let room = store
-            .create_room(
-                &who,
-                "洪桥街政协委员工作室",
-                RoomKind::Fixed,
-                sanyanjing,
-                "洪桥街道党群服务中心二楼",
-                now,
-            )
-            .await?;
-        store
-            .create_room(
-                &who,
-                "越秀区政协网上委员工作室",
-                RoomKind::Online,
-                beijing_street,
-                "网上接待（越秀区政协门户）",
-                now,
-            )
-            .await?;
+        let huale = place("440104015").await?;
+        let shipai = place("440106006").await?;
         let haizhu_street = place("440105001").await?;
-        store
-            .create_room(
-                &who,
-                "海珠区流动委员工作室",
-                RoomKind::Mobile,
-                haizhu_street,
-                "按接待安排轮流到各社区",
-                now,
-            )
-            .await?;
+        let jiekou = place("440117001").await?;
+        let rooms = [
+            NewRoom {
+                name: "洪桥街政协委员工作室",
+                kind: RoomKind::Fixed,
+                at: sanyanjing,
+                address: "洪桥街道党群服务中心二楼",
+                opening_notes: Some("工作日 9:00–12:00、14:30–17:30 开放；接待日另行公告"),
+                shared_with_liaison: false,
+            },
+            NewRoom {
+                name: "华乐街政协委员工作室",
+                kind: RoomKind::Fixed,
+                at: huale,
+                address: "华乐街道党群服务中心一楼",
+                opening_notes: Some("与党代表、人大代表联络站合署办公"),
+                shared_with_liaison: true,
+            },
+            NewRoom {
+                name: "越秀区政协网上委员工作室",
+                kind: RoomKind::Online,
+                at: beijing_street,
+                address: "网上接待（越秀区政协门户）",
+                opening_notes: Some("全天接收群众意见，工作日内答复"),
+                shared_with_liaison: false,
+            },
+            NewRoom {
+                name: "海珠区流动委员工作室",
+                kind: RoomKind::Mobile,
+                at: haizhu_street,
+                address: "按接待安排轮流到各社区",
+                opening_notes: None,
+                shared_with_liaison: false,
+            },
+            NewRoom {
+                name: "石牌街委员联络站",
+                kind: RoomKind::Fixed,
+                at: shipai,
+                address: "石牌街道综合服务中心三楼",
+                opening_notes: None,
+                shared_with_liaison: true,
+            },
+            NewRoom {
+                name: "从化区流动委员工作室",
+                kind: RoomKind::Mobile,
+                at: jiekou,
+                address: "按接待安排到各镇街村居",
+                opening_notes: None,
+                shared_with_liaison: false,
+            },
+        ];
+        let mut created_rooms = Vec::new();
+        for new in &rooms {
+            created_rooms.push(store.create_room(&who, new, now).await?);
+        }
+        let room = created_rooms[0].clone();
+        self.load_demo_members(&who, now).await?;
+        // The demo member account is the city-level member 陈思远 of the roster, serving in 洪桥.
         let member = store
-            .create_member(
-                &who,
-                "陈思远",
-                MemberLevel::City,
-                Some(yuexiu.district_id),
-                Some("经济界"),
-                now,
-            )
-            .await?;
-        store.assign_member(&who, &room, member.id, now).await?;
+            .member_named("陈思远", MemberLevel::City)
+            .await?
+            .ok_or_else(|| AppError::Internal("demo member 陈思远 missing".into()))?;
 
         let accounts = [
             ("demo-city", "市政协办公厅（演示）", Role::CityOffice, Scope::City),
@@ -240,5 +263,43 @@ impl App {
         }
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;
         Ok(DemoOutcome::Loaded { accounts: printed })
+    }
+}
+
+/// The demo's members beyond the demo account's own: a roster in the import format.
+const DEMO_MEMBERS: &str = include_str!("../../../data/demo/members.csv");
+
+impl App {
+    /// Loads `data/demo/members.csv` through the same checks and storage as a real roster import.
+    async fn load_demo_members(&self, who: &Who, now: chrono::DateTime<chrono::Utc>) -> Result<(), AppError> {
+        use std::collections::{HashMap, HashSet};
+        let documents::xlsx::Sheet { headers, rows } = documents::csv_export::read_table(DEMO_MEMBERS)
+            .map_err(|err| AppError::Internal(format!("demo roster: {err}")))?;
+        let targets = self.store().roster_targets().await?;
+        let districts: HashSet<String> = targets.districts.keys().cloned().collect();
+        let rooms: HashSet<String> = targets.rooms.keys().cloned().collect();
+        let context = domain::roster::RosterContext {
+            districts: &districts,
+            rooms: &rooms,
+        };
+        let mut members = Vec::new();
+        for (line, cells) in &rows {
+            let by_header: HashMap<&str, String> = headers
+                .iter()
+                .map(String::as_str)
+                .zip(cells.iter().cloned())
+                .collect();
+            let member = domain::roster::parse_row(*line, &by_header, &context)
+                .map_err(|problems| AppError::Internal(format!("demo roster line {line}: {problems:?}")))?;
+            members.push(member);
+        }
+        let import = store::roster::RosterImport {
+            members: &members,
+            targets: &targets,
+            file_digest: "demo",
+            dry_run: false,
+        };
+        self.store().apply_roster(who, &import, now, &|_| {}).await?;
+        Ok(())
     }
 }

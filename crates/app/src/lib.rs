@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod divisions;
 mod error;
+pub mod rooms;
 pub mod roster;
 pub mod units;
 
@@ -20,7 +21,7 @@ pub use error::AppError;
 pub use store::accounts::{Account, SessionInfo, SessionKind};
 pub use store::audit::{AuditEntry, AuditQuery, ChainReport};
 pub use store::divisions::{DivisionDetail, DivisionMatch};
-pub use store::units::{Department, Room};
+pub use store::units::{Department, PublicMember, Room};
 pub use store::{Backend, DatabaseUrl, PoolState, Store, StoreError};
 
 /// Everything a use case needs: the database and the clock. Cheap to clone.

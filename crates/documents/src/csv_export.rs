@@ -26,6 +26,20 @@ pub fn divisions_csv(divisions: &[Division]) -> Vec<u8> {
     writer.into_inner().expect("flushing to memory cannot fail")
 }
 
+/// Reads a UTF-8 CSV table (as the data files under data/ are written): the header row and each data
+/// row with its line number (the header is line 1).
+pub fn read_table(text: &str) -> Result<crate::xlsx::Sheet, csv::Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers()?.iter().map(str::to_owned).collect();
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        rows.push((index + 2, record?.iter().map(str::to_owned).collect()));
+    }
+    Ok(crate::xlsx::Sheet { headers, rows })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,5 +2,6 @@
 //! system as a file is written here, with spreadsheet formula injection neutralised.
 
 pub mod csv_export;
+pub mod qr;
 pub mod spreadsheet_text;
 pub mod xlsx;

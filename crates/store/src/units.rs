@@ -42,6 +42,33 @@ pub struct Room {
     pub street_id: i64,
     pub street_name: String,
     pub address: String,
+    pub opening_notes: Option<String>,
+    /// Shared with the Party-representative and NPC-deputy liaison station (两代表一委员联络站).
+    pub shared_with_liaison: bool,
+    pub open: bool,
+}
+
+/// A new work room.
+#[derive(Debug, Clone)]
+pub struct NewRoom<'a> {
+    pub name: &'a str,
+    pub kind: RoomKind,
+    /// The town/street (or a community in it) where the room is.
+    pub at: DivisionIds,
+    pub address: &'a str,
+    pub opening_notes: Option<&'a str>,
+    pub shared_with_liaison: bool,
+}
+
+/// What R8 publishes about a member serving in a room: never the mobile number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicMember {
+    pub id: i64,
+    pub name: String,
+    pub level: MemberLevel,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    pub position: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,12 +241,17 @@ impl Store {
     pub async fn create_room(
         &self,
         who: &Who,
-        name: &str,
-        kind: RoomKind,
-        at: DivisionIds,
-        address: &str,
+        new: &NewRoom<'_>,
         now: DateTime<Utc>,
     ) -> Result<Room, StoreError> {
+        let NewRoom {
+            name,
+            kind,
+            at,
+            address,
+            opening_notes,
+            shared_with_liaison,
+        } = *new;
         let street_id = at
             .street_id
             .ok_or_else(|| StoreError::Database("a room sits in a town/street".into()))?;
@@ -232,6 +264,9 @@ impl Store {
             community_id: Set((at.id != street_id).then_some(at.id)),
             address: Set(address.to_owned()),
             created_at: Set(now),
+            opening_notes: Set(opening_notes.map(str::to_owned)),
+            shared_with_liaison: Set(shared_with_liaison),
+            status: Set("open".to_owned()),
             ..Default::default()
         }
         .insert(&txn)
@@ -304,8 +339,56 @@ impl Store {
                 district_id: row.district_id,
                 street_id: row.street_id,
                 address: row.address,
+                opening_notes: row.opening_notes,
+                shared_with_liaison: row.shared_with_liaison,
+                open: row.status == "open",
             })
             .collect())
+    }
+
+    /// Open rooms, for the public.
+    pub async fn public_rooms(&self) -> Result<Vec<Room>, StoreError> {
+        self.rooms_where(Condition::all().add(room::Column::Status.eq("open")))
+            .await
+    }
+
+    /// Open rooms in a town/street, for the public.
+    pub async fn public_rooms_in_street(&self, street_id: i64) -> Result<Vec<Room>, StoreError> {
+        self.rooms_where(
+            Condition::all()
+                .add(room::Column::Status.eq("open"))
+                .add(room::Column::StreetId.eq(street_id)),
+        )
+        .await
+    }
+
+    /// The members serving in a room, as R8 publishes them: national, provincial, city, district
+    /// members in that order, then by name.
+    pub async fn room_members(&self, room_id: i64) -> Result<Vec<PublicMember>, StoreError> {
+        let ids: Vec<i64> = room_member::Entity::find()
+            .filter(room_member::Column::RoomId.eq(room_id))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|rm| rm.member_id)
+            .collect();
+        let mut members: Vec<PublicMember> = member::Entity::find()
+            .filter(member::Column::Id.is_in(ids))
+            .filter(member::Column::Status.eq("serving"))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|row| PublicMember {
+                id: row.id,
+                level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
+                name: row.name,
+                sector: row.sector,
+                employer: row.employer,
+                position: row.position,
+            })
+            .collect();
+        members.sort_by(|a, b| (a.level as u8, &a.name).cmp(&(b.level as u8, &b.name)));
+        Ok(members)
     }
 
     pub async fn create_member(
@@ -354,6 +437,21 @@ impl Store {
                 id: row.id,
                 level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
                 name: row.name,
+                district_id: row.district_id,
+            }))
+    }
+
+    /// The member with this name and level (the first, if several share both).
+    pub async fn member_named(&self, name: &str, level: MemberLevel) -> Result<Option<Member>, StoreError> {
+        Ok(member::Entity::find()
+            .filter(member::Column::Name.eq(name))
+            .filter(member::Column::Level.eq(level.as_str()))
+            .one(&self.read)
+            .await?
+            .map(|row| Member {
+                id: row.id,
+                name: row.name,
+                level,
                 district_id: row.district_id,
             }))
     }

@@ -33,12 +33,15 @@ pub struct AppState {
     pub app: app::App,
     /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// The address residents reach the server at (for QR codes); taken from the request when unset.
+    pub public_url: Option<String>,
 }
 
 /// How the HTTP surface is configured.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WebConfig {
     pub secure_cookies: bool,
+    pub public_url: Option<String>,
 }
 
 /// The whole HTTP surface: pages, API, health and metrics, with the shared layers.
@@ -46,6 +49,7 @@ pub fn router(app: app::App, config: WebConfig) -> Router {
     let state = AppState {
         app,
         secure_cookies: config.secure_cookies,
+        public_url: config.public_url,
     };
     let request_id = HeaderName::from_static("x-request-id");
     let (api_router, openapi) = api::router().split_for_parts();

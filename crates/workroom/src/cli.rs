@@ -38,6 +38,9 @@ enum Command {
         /// Mark cookies Secure (set this when users reach the server over HTTPS)
         #[arg(long, env = "WORKROOM_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The address residents reach the server at, printed in QR codes (e.g. https://workroom.example.gov.cn)
+        #[arg(long, env = "WORKROOM_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
     },
     /// Apply pending migrations and exit
     Migrate,
@@ -177,12 +180,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             addr,
             demo,
             secure_cookies,
+            public_url,
         } => {
             serve(ServeOptions {
                 addr,
                 database,
                 demo,
                 secure_cookies,
+                public_url,
             })
             .await
         }

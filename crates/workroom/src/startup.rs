@@ -16,6 +16,8 @@ pub struct ServeOptions {
     pub demo: bool,
     /// Mark cookies Secure: set when users reach the server over HTTPS.
     pub secure_cookies: bool,
+    /// The address residents reach the server at, for QR codes (default: the request's own).
+    pub public_url: Option<String>,
 }
 
 /// A server that is bound and ready to run.
@@ -40,6 +42,7 @@ impl Application {
             .map_err(|err| anyhow::anyhow!("无法在 {} 上监听：{}", options.addr, describe_io(&err)))?;
         let web = web::WebConfig {
             secure_cookies: options.secure_cookies,
+            public_url: options.public_url.clone(),
         };
         Ok(Self {
             listener,
@@ -60,7 +63,7 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let router = web::router(self.app.clone(), self.web);
+        let router = web::router(self.app.clone(), self.web.clone());
         axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -225,8 +225,8 @@ async fn scoped_lists_show_each_account_only_its_own_part(db: TestDatabase) {
     };
     //                     who                    rooms  departments  accounts
     let expected: [(&str, usize, usize, Option<usize>); 8] = [
-        ("demo-city", 3, 5, Some(8)),
-        ("demo-district", 2, 4, Some(6)),
+        ("demo-city", 6, 5, Some(8)),
+        ("demo-district", 3, 4, Some(6)),
         ("demo-street", 1, 4, None),
         ("demo-staff", 1, 4, None),
         ("demo-member", 1, 0, None),

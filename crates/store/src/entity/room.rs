@@ -14,6 +14,9 @@ pub struct Model {
     pub community_id: Option<i64>,
     pub address: String,
     pub created_at: DateTimeUtc,
+    pub opening_notes: Option<String>,
+    pub shared_with_liaison: bool,
+    pub status: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

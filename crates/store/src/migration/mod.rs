@@ -7,6 +7,7 @@ mod m20261130_000002_guangzhou_divisions_2023;
 mod m20261130_000003_identity;
 mod m20261130_000004_audit_append_only;
 mod m20261130_000005_member_roster;
+mod m20261130_000006_room_details;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_identity::Migration),
             Box::new(m20261130_000004_audit_append_only::Migration),
             Box::new(m20261130_000005_member_roster::Migration),
+            Box::new(m20261130_000006_room_details::Migration),
         ]
     }
 }

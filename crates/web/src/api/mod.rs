@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod divisions;
 mod members;
+mod public;
 mod units;
 
 use utoipa::OpenApi;
@@ -28,6 +29,7 @@ use crate::AppState;
         (name = "audit", description = "审计日志（仅市政协办公厅）"),
         (name = "organisation", description = "部门与工作室（按调用者范围）"),
         (name = "members", description = "委员与名册导入"),
+        (name = "public", description = "公开信息（无需登录）：工作室与委员"),
     ),
     modifiers(&BearerAuth)
 )]
@@ -59,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(audit::router())
         .merge(units::router())
+        .merge(public::router())
         .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
             app::roster::MAX_ROSTER_BYTES + 64 * 1024,
         )))

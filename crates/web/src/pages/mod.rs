@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod rooms;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -27,6 +28,7 @@ use crate::layout::{PageContext, TEXT_SIZE_COOKIE, safe_local_path};
 
 /// The stylesheet, compiled in so the binary is all there is to deploy.
 const APP_CSS: &str = include_str!("../../static/app.css");
+const POSTER_CSS: &str = include_str!("../../static/poster.css");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -59,6 +61,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/members/template.xlsx", get(admin::members_template))
         .route("/preferences/text-size", post(set_text_size))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/poster.css", get(poster_stylesheet))
+        .route("/rooms", get(rooms::rooms))
+        .route("/rooms/{id}", get(rooms::room))
+        .route("/rooms/{id}/poster", get(rooms::poster))
 }
 
 #[derive(Template, WebTemplate)]
@@ -130,6 +136,8 @@ struct DivisionPage {
     detail: DivisionDetail,
     children: Vec<Division>,
     child_label: &'static str,
+    /// The open work rooms of its town/street.
+    rooms: Vec<app::Room>,
     /// The signed-in person may rename it and add below it.
     can_manage: bool,
     today: String,
@@ -167,11 +175,13 @@ async fn division_page(
         _ => false,
     };
     let today = state.app.clock().today().to_string();
+    let rooms = state.app.rooms_serving(code).await.map_err(fail)?;
     Ok(DivisionPage {
         page,
         detail,
         children,
         child_label,
+        rooms,
         can_manage,
         today,
         message,
@@ -349,6 +359,20 @@ fn time_year() -> cookie::time::Duration {
 
 async fn stylesheet() -> Response {
     let mut response = APP_CSS.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+async fn poster_stylesheet() -> Response {
+    let mut response = POSTER_CSS.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

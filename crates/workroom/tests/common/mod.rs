@@ -38,6 +38,7 @@ impl TestApp {
             database: db.url(),
             demo,
             secure_cookies: false,
+            public_url: None,
         };
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap(),

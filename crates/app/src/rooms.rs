@@ -1,0 +1,49 @@
+//! Public disclosure of work rooms (R8): each open room with the members who serve in it — name,
+//! employer and position, never a phone number.
+
+use domain::org::DivisionLevel;
+use store::units::{PublicMember, Room};
+
+use crate::divisions::parse_code;
+use crate::{App, AppError};
+
+/// A room as the public sees it.
+#[derive(Debug, Clone)]
+pub struct PublicRoom {
+    pub room: Room,
+    pub members: Vec<PublicMember>,
+}
+
+impl App {
+    /// Every open room, by district and street.
+    pub async fn public_rooms(&self) -> Result<Vec<Room>, AppError> {
+        Ok(self.store().public_rooms().await?)
+    }
+
+    /// One open room with its members; 404 for a closed or unknown room.
+    pub async fn public_room(&self, id: i64) -> Result<PublicRoom, AppError> {
+        let room = self
+            .store()
+            .room(id)
+            .await?
+            .filter(|room| room.open)
+            .ok_or_else(|| AppError::NotFound("没有这个工作室，或它已停止接待".into()))?;
+        let members = self.store().room_members(room.id).await?;
+        Ok(PublicRoom { room, members })
+    }
+
+    /// The open rooms of the town/street a division belongs to (the street itself, or a community's).
+    pub async fn rooms_serving(&self, code: &str) -> Result<Vec<Room>, AppError> {
+        let code = parse_code("code", code)?;
+        if !matches!(code.level(), DivisionLevel::Street | DivisionLevel::Community) {
+            return Ok(Vec::new());
+        }
+        let Some(ids) = self.store().division_ids(&code).await? else {
+            return Ok(Vec::new());
+        };
+        match ids.street_id {
+            Some(street_id) => Ok(self.store().public_rooms_in_street(street_id).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `/api/v1/public/rooms`: what R8 publishes about work rooms, for anyone (no sign-in).
+
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use app::rooms::PublicRoom;
+use app::{PublicMember, Room};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_public_rooms))
+        .routes(routes!(get_public_room))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicRoomJson {
+    id: i64,
+    name: String,
+    /// `fixed`, `mobile` or `online`.
+    kind: String,
+    district: String,
+    street: String,
+    address: String,
+    opening_notes: Option<String>,
+    /// Shared with the Party-representative and NPC-deputy liaison station.
+    shared_with_liaison: bool,
+    /// The room's public page.
+    url: String,
+}
+
+impl From<&Room> for PublicRoomJson {
+    fn from(room: &Room) -> Self {
+        Self {
+            id: room.id,
+            name: room.name.clone(),
+            kind: room.kind.as_str().to_owned(),
+            district: room.district_name.clone(),
+            street: room.street_name.clone(),
+            address: room.address.clone(),
+            opening_notes: room.opening_notes.clone(),
+            shared_with_liaison: room.shared_with_liaison,
+            url: format!("/rooms/{}", room.id),
+        }
+    }
+}
+
+/// A member as R8 publishes: name, photo, employer and position (never the phone number).
+#[derive(Serialize, ToSchema)]
+pub struct PublicMemberJson {
+    name: String,
+    /// `national`, `provincial`, `city` or `district`.
+    level: String,
+    sector: Option<String>,
+    employer: Option<String>,
+    position: Option<String>,
+    /// The member's photo; absent until one is uploaded.
+    photo_url: Option<String>,
+}
+
+impl From<&PublicMember> for PublicMemberJson {
+    fn from(member: &PublicMember) -> Self {
+        Self {
+            name: member.name.clone(),
+            level: member.level.as_str().to_owned(),
+            sector: member.sector.clone(),
+            employer: member.employer.clone(),
+            position: member.position.clone(),
+            photo_url: None,
+        }
+    }
+}
+
+/// One reception day of the room's annual schedule.
+#[derive(Serialize, ToSchema)]
+pub struct ScheduleEntryJson {
+    date: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicRoomDetailJson {
+    #[serde(flatten)]
+    room: PublicRoomJson,
+    members: Vec<PublicMemberJson>,
+    /// This year's reception schedule; empty until the year's schedule is drawn up.
+    reception_schedule: Vec<ScheduleEntryJson>,
+}
+
+impl From<&PublicRoom> for PublicRoomDetailJson {
+    fn from(public: &PublicRoom) -> Self {
+        Self {
+            room: (&public.room).into(),
+            members: public.members.iter().map(PublicMemberJson::from).collect(),
+            reception_schedule: Vec::new(),
+        }
+    }
+}
+
+/// Every open work room.
+#[utoipa::path(get, path = "/api/v1/public/rooms", tag = "public", responses((status = 200, body = Vec<PublicRoomJson>)))]
+async fn list_public_rooms(State(state): State<AppState>) -> Result<ApiJson<Vec<PublicRoomJson>>, ApiError> {
+    let rooms = state.app.public_rooms().await?;
+    Ok(ApiJson(rooms.iter().map(PublicRoomJson::from).collect()))
+}
+
+/// One open work room with its members and this year's reception schedule.
+#[utoipa::path(
+    get, path = "/api/v1/public/rooms/{id}", tag = "public", params(("id" = i64, Path)),
+    responses((status = 200, body = PublicRoomDetailJson), (status = 404, body = ErrorBody))
+)]
+async fn get_public_room(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<PublicRoomDetailJson>, ApiError> {
+    Ok(ApiJson((&state.app.public_room(id).await?).into()))
+}
