@@ -26,6 +26,7 @@ const STAFF_PAGES = [
   ['demo-district', 'password', '/account/password'],
   ['demo-district', 'accounts', '/admin/accounts'],
   ['demo-district', 'import', '/admin/members/import'],
+  ['demo-district', 'staffing', '/admin/staffing'],
   ['demo-district', 'community-manage', '/divisions/440104001007'],
   ['demo-district', 'forbidden', '/admin/audit'],
   ['demo-city', 'audit', '/admin/audit?verify=1'],

@@ -7,6 +7,7 @@ use domain::department::DepartmentKind;
 use domain::member::MemberLevel;
 use domain::org::DivisionCode;
 use domain::room::RoomKind;
+use domain::staffing::ConvenerTitle;
 use store::accounts::NewAccount;
 use store::audit::Who;
 use store::settings::DEMO_LOADED_AT;
@@ -241,6 +242,14 @@ impl App {
                 },
             ),
         ];
+        // Conveners (R7): 越秀区 has both; 海珠区 has only its chair, so the staffing report shows a gap.
+        for (district, title, name) in [
+            (yuexiu.district_id, ConvenerTitle::CppccChair, "李国明"),
+            (yuexiu.district_id, ConvenerTitle::UfwdHead, "张慧芳"),
+            (haizhu.district_id, ConvenerTitle::CppccChair, "王建华"),
+        ] {
+            store.add_convener(&who, district, title, name, now).await?;
+        }
         let mut printed = Vec::new();
         for (username, display_name, role, scope) in accounts {
             let new = NewAccount {

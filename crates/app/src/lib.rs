@@ -11,6 +11,7 @@ pub mod divisions;
 mod error;
 pub mod rooms;
 pub mod roster;
+pub mod staffing;
 pub mod units;
 
 use std::sync::Arc;

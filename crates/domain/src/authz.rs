@@ -237,17 +237,21 @@ pub enum Action {
     ManageDivisions,
     /// Add, change or import members (委员) of a place.
     ManageMembers,
+    /// See and keep the staffing report (R7) of a district.
+    ManageStaffing,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
 pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
     match action {
         Action::ViewAudit => actor.role == Role::CityOffice,
-        Action::ManageAccounts | Action::ManageDivisions | Action::ManageMembers => match actor.role {
-            Role::CityOffice => true,
-            Role::DistrictStaff => actor.scope.covers(target),
-            _ => false,
-        },
+        Action::ManageAccounts | Action::ManageDivisions | Action::ManageMembers | Action::ManageStaffing => {
+            match actor.role {
+                Role::CityOffice => true,
+                Role::DistrictStaff => actor.scope.covers(target),
+                _ => false,
+            }
+        }
         Action::GrantRole(role) => match actor.role {
             Role::CityOffice => true,
             // A district may staff its own district, but never create city-wide powers.

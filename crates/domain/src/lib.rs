@@ -9,4 +9,5 @@ pub mod member;
 pub mod org;
 pub mod room;
 pub mod roster;
+pub mod staffing;
 pub mod text;

@@ -11,6 +11,7 @@ pub mod migration;
 pub mod roster;
 pub mod scope;
 pub mod settings;
+pub mod staffing;
 pub mod units;
 
 pub use connect::{Backend, DatabaseUrl, PoolState, Store, UrlError};

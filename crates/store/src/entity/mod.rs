@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit_head;
 pub mod audit_log;
+pub mod convener;
 pub mod department;
 pub mod division;
 pub mod division_name;

@@ -8,6 +8,7 @@ mod m20261130_000003_identity;
 mod m20261130_000004_audit_append_only;
 mod m20261130_000005_member_roster;
 mod m20261130_000006_room_details;
+mod m20261130_000007_conveners;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_audit_append_only::Migration),
             Box::new(m20261130_000005_member_roster::Migration),
             Box::new(m20261130_000006_room_details::Migration),
+            Box::new(m20261130_000007_conveners::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod divisions;
 mod members;
 mod public;
+mod staffing;
 mod units;
 
 use utoipa::OpenApi;
@@ -30,6 +31,7 @@ use crate::AppState;
         (name = "organisation", description = "部门与工作室（按调用者范围）"),
         (name = "members", description = "委员与名册导入"),
         (name = "public", description = "公开信息（无需登录）：工作室与委员"),
+        (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
     ),
     modifiers(&BearerAuth)
 )]
@@ -62,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(units::router())
         .merge(public::router())
+        .merge(staffing::router())
         .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
             app::roster::MAX_ROSTER_BYTES + 64 * 1024,
         )))

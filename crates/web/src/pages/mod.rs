@@ -59,6 +59,12 @@ pub fn router() -> Router<AppState> {
             ),
         )
         .route("/admin/members/template.xlsx", get(admin::members_template))
+        .route("/admin/staffing", get(admin::staffing))
+        .route("/admin/staffing/conveners", post(admin::add_convener))
+        .route(
+            "/admin/staffing/conveners/{id}/remove",
+            post(admin::remove_convener),
+        )
         .route("/preferences/text-size", post(set_text_size))
         .route("/static/app.css", get(stylesheet))
         .route("/static/poster.css", get(poster_stylesheet))
