@@ -95,7 +95,7 @@ impl App {
             note: note.as_deref(),
         };
         self.store()
-            .add_division(&acting.who(), &code, &parent, &change)
+            .add_division(&acting.who(), &code, &parent, &change, self.clock().now())
             .await
             .map_err(tree_error)
     }
@@ -117,7 +117,7 @@ impl App {
             note: note.as_deref(),
         };
         self.store()
-            .rename_division(&acting.who(), &code, &change)
+            .rename_division(&acting.who(), &code, &change, self.clock().now())
             .await
             .map_err(tree_error)
     }

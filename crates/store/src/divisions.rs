@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -187,6 +187,7 @@ impl Store {
         code: &DivisionCode,
         parent: &DivisionCode,
         change: &NameChange<'_>,
+        now: DateTime<Utc>,
     ) -> Result<Division, TreeError> {
         let txn = self.write.begin().await?;
         let parent_row = find_by_code(&txn, parent.as_str())
@@ -196,7 +197,6 @@ impl Store {
             return Err(TreeError::CodeInUse(code.clone()));
         }
         ensure_name_free(&txn, &parent_row, change.name, None).await?;
-        let now = Utc::now();
         let row = division::ActiveModel {
             code: Set(code.to_string()),
             name: Set(change.name.to_owned()),
@@ -207,17 +207,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        division_name::ActiveModel {
-            division_id: Set(row.id),
-            name: Set(change.name.to_owned()),
-            valid_from: Set(change.valid_from),
-            valid_until: Set(None),
-            note: Set(change.note.map(str::to_owned)),
-            recorded_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        open_name_period(&txn, row.id, change, now).await?;
         let audited = Change {
             action: "division.add",
             entity: "division",
@@ -243,6 +233,7 @@ impl Store {
         who: &Who,
         code: &DivisionCode,
         change: &NameChange<'_>,
+        now: DateTime<Utc>,
     ) -> Result<DivisionDetail, TreeError> {
         let txn = self.write.begin().await?;
         let row = find_by_code(&txn, code.as_str())
@@ -262,21 +253,10 @@ impl Store {
                 .ok_or_else(|| StoreError::Database(format!("区划 {code} 的上级不存在")))?;
             ensure_name_free(&txn, &parent_row, change.name, Some(row.id)).await?;
         }
-        let now = Utc::now();
         let mut closing: division_name::ActiveModel = current.into();
         closing.valid_until = Set(Some(change.valid_from));
         closing.update(&txn).await?;
-        division_name::ActiveModel {
-            division_id: Set(row.id),
-            name: Set(change.name.to_owned()),
-            valid_from: Set(change.valid_from),
-            valid_until: Set(None),
-            note: Set(change.note.map(str::to_owned)),
-            recorded_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        open_name_period(&txn, row.id, change, now).await?;
         let old_name = row.name.clone();
         let mut renamed: division::ActiveModel = row.into();
         renamed.name = Set(change.name.to_owned());
@@ -341,6 +321,27 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Starts a division's current name period (the name history's newest row).
+async fn open_name_period<C: ConnectionTrait>(
+    db: &C,
+    division_id: i64,
+    change: &NameChange<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    division_name::ActiveModel {
+        division_id: Set(division_id),
+        name: Set(change.name.to_owned()),
+        valid_from: Set(change.valid_from),
+        valid_until: Set(None),
+        note: Set(change.note.map(str::to_owned)),
+        recorded_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 /// The id of the district a division belongs to (itself, for a district).

@@ -115,7 +115,7 @@ async fn a_rename_keeps_every_earlier_name(db: TestDatabase) {
         note: Some("区民政局批复"),
     };
     let after = store
-        .rename_division(&Who::system("test"), &community, &change)
+        .rename_division(&Who::system("test"), &community, &change, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(after.division.name, "新名社区居委会");
@@ -131,7 +131,7 @@ async fn a_rename_keeps_every_earlier_name(db: TestDatabase) {
     };
     assert!(matches!(
         store
-            .rename_division(&Who::system("test"), &community, &backdated)
+            .rename_division(&Who::system("test"), &community, &backdated, chrono::Utc::now())
             .await,
         Err(TreeError::Rename(_))
     ));
@@ -149,7 +149,7 @@ async fn a_rename_keeps_every_earlier_name(db: TestDatabase) {
         note: None,
     };
     let result = store
-        .rename_division(&Who::system("test"), &community, &clash)
+        .rename_division(&Who::system("test"), &community, &clash, chrono::Utc::now())
         .await;
     assert!(matches!(result, Err(TreeError::NameInUse { .. })) || sibling == "新名社区居委会");
     // Searching finds the new name, not the old one.
@@ -172,7 +172,13 @@ async fn a_new_community_joins_its_street(db: TestDatabase) {
         note: None,
     };
     store
-        .add_division(&Who::system("test"), &code("440104001090"), &street, &change)
+        .add_division(
+            &Who::system("test"),
+            &code("440104001090"),
+            &street,
+            &change,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -186,11 +192,23 @@ async fn a_new_community_joins_its_street(db: TestDatabase) {
         before + 1
     );
     let again = store
-        .add_division(&Who::system("test"), &code("440104001090"), &street, &change)
+        .add_division(
+            &Who::system("test"),
+            &code("440104001090"),
+            &street,
+            &change,
+            chrono::Utc::now(),
+        )
         .await;
     assert!(matches!(again, Err(TreeError::CodeInUse(_))));
     let same_name = store
-        .add_division(&Who::system("test"), &code("440104001091"), &street, &change)
+        .add_division(
+            &Who::system("test"),
+            &code("440104001091"),
+            &street,
+            &change,
+            chrono::Utc::now(),
+        )
         .await;
     assert!(matches!(same_name, Err(TreeError::NameInUse { .. })));
     let missing = store
@@ -199,6 +217,7 @@ async fn a_new_community_joins_its_street(db: TestDatabase) {
             &code("440104099001"),
             &code("440104099"),
             &change,
+            chrono::Utc::now(),
         )
         .await;
     assert!(matches!(missing, Err(TreeError::NotFound(_))));

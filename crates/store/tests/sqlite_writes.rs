@@ -34,7 +34,7 @@ async fn concurrent_read_then_write_transactions_all_commit_on_sqlite() {
                 note: None,
             };
             writer
-                .rename_division(&Who::system("test"), &code, &change)
+                .rename_division(&Who::system("test"), &code, &change, chrono::Utc::now())
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())

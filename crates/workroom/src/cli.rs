@@ -288,13 +288,19 @@ async fn backup(database: &DatabaseUrl, out: &Path) -> anyhow::Result<()> {
         }
         DatabaseUrl::Postgres(url) => {
             // pg_dump reads one snapshot, so the copy is consistent while the server keeps writing.
-            let status = tokio::process::Command::new("pg_dump")
+            // The password goes in the environment, not on the command line where `ps` shows it.
+            let (url_without_password, password) = split_password(url);
+            let mut command = tokio::process::Command::new("pg_dump");
+            if let Some(password) = password {
+                command.env("PGPASSWORD", password);
+            }
+            let status = command
                 .arg("--format=custom")
                 .arg("--no-owner")
                 .arg("--file")
                 .arg(out)
                 .arg("--dbname")
-                .arg(url)
+                .arg(url_without_password)
                 .stdin(std::process::Stdio::null())
                 .status()
                 .await
@@ -408,5 +414,43 @@ async fn import_members(database: &DatabaseUrl, file: &Path, dry_run: bool) -> a
             file.display(),
             report.problems.len()
         ),
+    }
+}
+
+/// A PostgreSQL URL without its password, and the password (percent-decoded) if there was one.
+fn split_password(raw: &str) -> (String, Option<String>) {
+    let Ok(mut url) = url::Url::parse(raw) else {
+        return (raw.to_owned(), None);
+    };
+    let Some(password) = url.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    }) else {
+        return (raw.to_owned(), None);
+    };
+    if url.set_password(None).is_err() {
+        return (raw.to_owned(), None);
+    }
+    (url.to_string(), Some(password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_password;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            split_password("postgres://app:s%40cret@db:5432/w?sslmode=require"),
+            (
+                "postgres://app@db:5432/w?sslmode=require".to_owned(),
+                Some("s@cret".to_owned())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://postgres@127.0.0.1:5432/test"),
+            ("postgres://postgres@127.0.0.1:5432/test".to_owned(), None)
+        );
     }
 }
