@@ -148,6 +148,68 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         ),
         row(
             Method::GET,
+            "/api/v1/public/rooms",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/public/rooms/1",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/rooms/1",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/rooms/1/poster",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // An empty body is not a workbook: 422 shows the caller got past the permission check.
+        row(
+            Method::POST,
+            "/api/v1/members/import?dry_run=true",
+            [401, 422, 422, 403, 403, 403, 403, 403, 422],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/staffing",
+            [401, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/staffing?district=440104",
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/staffing/conveners",
+            json!({ "district": "440104", "title": "ufwd_head", "name": "测试{n}" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/staffing/conveners/999999",
+            [401, 404, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/members/import",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/members/template.xlsx",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/staffing",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
             "/me",
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
