@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{account, department, division, login_throttle, member, room, session};
+use crate::entity::{account, department, login_throttle, member, room, session};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
 
@@ -454,53 +454,68 @@ impl Store {
         db: &C,
         rows: Vec<account::Model>,
     ) -> Result<Vec<Account>, StoreError> {
-        let division_ids: Vec<i64> = rows
-            .iter()
-            .flat_map(|r| [r.district_id, r.street_id])
-            .flatten()
-            .collect();
-        let divisions = names_by_id(
-            division::Entity::find()
-                .filter(division::Column::Id.is_in(division_ids))
-                .all(db)
-                .await?,
-            |d| (d.id, d.name),
-        );
-        let rooms = names_by_id(
-            room::Entity::find()
-                .filter(room::Column::Id.is_in(rows.iter().filter_map(|r| r.room_id)))
-                .all(db)
-                .await?,
-            |r| (r.id, r.name),
-        );
-        let departments = names_by_id(
-            department::Entity::find()
-                .filter(department::Column::Id.is_in(rows.iter().filter_map(|r| r.department_id)))
-                .all(db)
-                .await?,
-            |d| (d.id, d.name),
-        );
-        let members = names_by_id(
-            member::Entity::find()
-                .filter(member::Column::Id.is_in(rows.iter().filter_map(|r| r.member_id)))
-                .all(db)
-                .await?,
-            |m| (m.id, m.name),
-        );
+        // Each account shows one name, its scope's; look up only the kinds of place present, one
+        // query per kind (none for the city), since this runs on every signed-in request.
+        let scopes = rows.iter().map(scope_of).collect::<Result<Vec<_>, _>>()?;
+        let (mut division_ids, mut room_ids, mut department_ids, mut member_ids) =
+            (vec![], vec![], vec![], vec![]);
+        for scope in &scopes {
+            match *scope {
+                Scope::City => {}
+                Scope::District { district_id } => division_ids.push(district_id),
+                Scope::Street { street_id, .. } => division_ids.push(street_id),
+                Scope::Room { room_id, .. } => room_ids.push(room_id),
+                Scope::Department { department_id, .. } => department_ids.push(department_id),
+                Scope::Member { member_id, .. } => member_ids.push(member_id),
+            }
+        }
+        let divisions = self.division_names(division_ids).await?;
+        let rooms = if room_ids.is_empty() {
+            HashMap::new()
+        } else {
+            names_by_id(
+                room::Entity::find()
+                    .filter(room::Column::Id.is_in(room_ids))
+                    .all(db)
+                    .await?,
+                |r| (r.id, r.name),
+            )
+        };
+        let departments = if department_ids.is_empty() {
+            HashMap::new()
+        } else {
+            names_by_id(
+                department::Entity::find()
+                    .filter(department::Column::Id.is_in(department_ids))
+                    .all(db)
+                    .await?,
+                |d| (d.id, d.name),
+            )
+        };
+        let members = if member_ids.is_empty() {
+            HashMap::new()
+        } else {
+            names_by_id(
+                member::Entity::find()
+                    .filter(member::Column::Id.is_in(member_ids))
+                    .all(db)
+                    .await?,
+                |m| (m.id, m.name),
+            )
+        };
         rows.into_iter()
-            .map(|row| {
+            .zip(scopes)
+            .map(|(row, scope)| {
                 let role = Role::parse(&row.role)
                     .ok_or_else(|| StoreError::Database(format!("unknown role {}", row.role)))?;
-                let scope = scope_of(&row)?;
-                let name_of =
-                    |map: &HashMap<i64, String>, id: Option<i64>| id.and_then(|id| map.get(&id).cloned());
+                let name_of = |map: &HashMap<i64, String>, id: i64| map.get(&id).cloned();
                 let scope_name = match scope {
                     Scope::City => Some("广州市".to_owned()),
-                    Scope::District { district_id } => name_of(&divisions, Some(district_id)),
-                    Scope::Street { street_id, .. } => name_of(&divisions, Some(street_id)),
-                    Scope::Room { room_id, .. } => name_of(&rooms, Some(room_id)),
-                    Scope::Department { department_id, .. } => name_of(&departments, Some(department_id)),
-                    Scope::Member { member_id, .. } => name_of(&members, Some(member_id)),
+                    Scope::District { district_id } => name_of(&divisions, district_id),
+                    Scope::Street { street_id, .. } => name_of(&divisions, street_id),
+                    Scope::Room { room_id, .. } => name_of(&rooms, room_id),
+                    Scope::Department { department_id, .. } => name_of(&departments, department_id),
+                    Scope::Member { member_id, .. } => name_of(&members, member_id),
                 }
                 .unwrap_or_default();
                 Ok(Account {

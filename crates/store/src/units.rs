@@ -490,7 +490,8 @@ impl Store {
         Ok(())
     }
 
-    async fn division_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, String>, StoreError> {
+    /// Names of divisions by id (no query for an empty list).
+    pub(crate) async fn division_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, String>, StoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
