@@ -480,23 +480,9 @@ async fn pages_sign_in_and_administer_accounts(db: TestDatabase) {
     assert_eq!(anonymous.headers()["location"], "/login?next=/admin/accounts");
 
     let (client, csrf) = app.page_session("demo-district").await;
-    let me = client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let me = common::get_text(&client, &app.url("/me")).await;
     assert!(me.contains("越秀区政协（演示）") && me.contains("洪桥街政协委员工作室"));
-    let page = client
-        .get(app.url("/admin/accounts"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::get_text(&client, &app.url("/admin/accounts")).await;
     assert!(page.contains("demo-staff") && !page.contains("demo-other-district"));
     let created = client
         .post(app.url("/admin/accounts"))
@@ -530,25 +516,11 @@ async fn pages_sign_in_and_administer_accounts(db: TestDatabase) {
     assert_eq!(audit.status(), 403);
 
     let (city, _) = app.page_session("demo-city").await;
-    let audit = city
-        .get(app.url("/admin/audit?verify=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = common::get_text(&city, &app.url("/admin/audit?verify=1")).await;
     assert!(audit.contains("校验通过") && audit.contains("account.create"));
 
     let wrong = new_client();
-    let form = wrong
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = common::get_text(&wrong, &app.url("/login")).await;
     let login_csrf = common::hidden_value(&form, "csrf");
     let refused = wrong
         .post(app.url("/login"))

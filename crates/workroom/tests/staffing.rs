@@ -135,14 +135,7 @@ async fn conveners_are_kept_within_scope(db: TestDatabase) {
     assert_eq!(remove.status(), 204);
 
     let (client, csrf) = app.page_session("demo-other-district").await;
-    let page = client
-        .get(app.url("/admin/staffing"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::get_text(&client, &app.url("/admin/staffing")).await;
     assert!(
         page.contains("缺少召集人：区委统战部部长"),
         "the page shows the gap"

@@ -124,14 +124,7 @@ impl TestApp {
     /// A client signed in through the sign-in page (session cookie), and the page's CSRF token.
     pub async fn page_session(&self, username: &str) -> (reqwest::Client, String) {
         let client = new_client();
-        let form = client
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let form = get_text(&client, &self.url("/login")).await;
         let csrf = hidden_value(&form, "csrf");
         let response = client
             .post(self.url("/login"))
@@ -145,14 +138,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), 303, "{username} signs in on the page");
-        let me = client
-            .get(self.url("/me"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let me = get_text(&client, &self.url("/me")).await;
         let csrf = hidden_value(&me, "csrf");
         (client, csrf)
     }
@@ -177,6 +163,18 @@ impl TestApp {
             .as_i64()
             .unwrap()
     }
+}
+
+/// The body of a GET with `client`, as text.
+pub async fn get_text(client: &reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("the server answers")
+        .text()
+        .await
+        .expect("a text body")
 }
 
 /// The value of the first hidden input named `name` in `html`.
