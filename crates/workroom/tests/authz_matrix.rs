@@ -65,6 +65,18 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
     let app = TestApp::spawn_demo(db).await;
     let staff = app.account_id("demo-staff").await;
     let other = app.account_id("demo-other-district").await;
+    // An account of 越秀区 to disable and reset, so that no demo account loses its sessions mid-table.
+    let city = app.token("demo-city").await;
+    let created: Value = app
+        .with_token(Method::POST, "/api/v1/accounts", &city)
+        .json(&json!({ "username": "matrix-target", "display_name": "矩阵测试", "role": "street_lead", "division_code": "440104003" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let target = created["account"]["id"].as_i64().unwrap();
     //                                         anon city dist strt stff mmbr dept ptn  other
     let table = vec![
         row(
@@ -232,6 +244,40 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/admin/audit",
             [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/divisions/search?q=%E6%B4%AA%E6%A1%A5",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/auth/login",
+            json!({ "username": "demo-city", "password": "workroom-demo" }),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // A wrong current password: 422 shows the caller may change their own password.
+        row_with(
+            Method::POST,
+            "/api/v1/me/password",
+            json!({ "current_password": "wrong-wrong-wrong", "new_password": "足够长的新密码2026年" }),
+            [401, 422, 422, 422, 422, 422, 422, 422, 422],
+        ),
+        row(
+            Method::POST,
+            &format!("/api/v1/accounts/{target}/disable"),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            &format!("/api/v1/accounts/{target}/reset-password"),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        // Last: each caller ends its own token.
+        row(
+            Method::POST,
+            "/api/v1/auth/logout",
+            [401, 204, 204, 204, 204, 204, 204, 204, 204],
         ),
     ];
 
