@@ -1,9 +1,9 @@
 //! CPPCC members (政协委员) and their levels (R5).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The level of the CPPCC a member sits on (委员层级).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberLevel {
     /// 全国
