@@ -121,14 +121,16 @@ impl App {
                 address: "洪桥街道党群服务中心二楼",
                 opening_notes: Some("工作日 9:00–12:00、14:30–17:30 开放；接待日另行公告"),
                 shared_with_liaison: false,
+                receives_monthly: false,
             },
             NewRoom {
                 name: "华乐街政协委员工作室",
                 kind: RoomKind::Fixed,
                 at: huale,
                 address: "华乐街道党群服务中心一楼",
-                opening_notes: Some("与党代表、人大代表联络站合署办公"),
+                opening_notes: Some("与党代表、人大代表联络站合署办公；每月接待"),
                 shared_with_liaison: true,
+                receives_monthly: true,
             },
             NewRoom {
                 name: "越秀区政协网上委员工作室",
@@ -137,6 +139,7 @@ impl App {
                 address: "网上接待（越秀区政协门户）",
                 opening_notes: Some("全天接收群众意见，工作日内答复"),
                 shared_with_liaison: false,
+                receives_monthly: false,
             },
             NewRoom {
                 name: "海珠区流动委员工作室",
@@ -145,6 +148,7 @@ impl App {
                 address: "按接待安排轮流到各社区",
                 opening_notes: None,
                 shared_with_liaison: false,
+                receives_monthly: false,
             },
             NewRoom {
                 name: "石牌街委员联络站",
@@ -153,6 +157,7 @@ impl App {
                 address: "石牌街道综合服务中心三楼",
                 opening_notes: None,
                 shared_with_liaison: true,
+                receives_monthly: false,
             },
             NewRoom {
                 name: "从化区流动委员工作室",
@@ -161,6 +166,7 @@ impl App {
                 address: "按接待安排到各镇街村居",
                 opening_notes: None,
                 shared_with_liaison: false,
+                receives_monthly: false,
             },
         ];
         let mut created_rooms = Vec::new();

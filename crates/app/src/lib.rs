@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod divisions;

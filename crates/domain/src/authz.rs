@@ -239,6 +239,11 @@ pub enum Action {
     ManageMembers,
     /// See and keep the staffing report (R7) of a district.
     ManageStaffing,
+    /// Add a version of the rules (R17) or load an official holiday arrangement: the city general office.
+    EditRules,
+    /// Set a district's own reception day and block dates for important events (R9) at a place; a place
+    /// without a district is the whole city.
+    ManageCalendar,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
@@ -252,6 +257,12 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
                 _ => false,
             }
         }
+        Action::EditRules => actor.role == Role::CityOffice,
+        Action::ManageCalendar => match actor.role {
+            Role::CityOffice => true,
+            Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),
+            _ => false,
+        },
         Action::GrantRole(role) => match actor.role {
             Role::CityOffice => true,
             // A district may staff its own district, but never create city-wide powers.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 mod connect;
 pub mod divisions;
 pub mod entity;

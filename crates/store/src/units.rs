@@ -46,6 +46,8 @@ pub struct Room {
     /// Shared with the Party-representative and NPC-deputy liaison station (两代表一委员联络站).
     pub shared_with_liaison: bool,
     pub open: bool,
+    /// Receives the public every month rather than in odd months only (R9: 有条件的可每月接待).
+    pub receives_monthly: bool,
 }
 
 /// A new work room.
@@ -58,6 +60,7 @@ pub struct NewRoom<'a> {
     pub address: &'a str,
     pub opening_notes: Option<&'a str>,
     pub shared_with_liaison: bool,
+    pub receives_monthly: bool,
 }
 
 /// What R8 publishes about a member serving in a room: never the mobile number.
@@ -251,6 +254,7 @@ impl Store {
             address,
             opening_notes,
             shared_with_liaison,
+            receives_monthly,
         } = *new;
         let street_id = at
             .street_id
@@ -267,6 +271,7 @@ impl Store {
             opening_notes: Set(opening_notes.map(str::to_owned)),
             shared_with_liaison: Set(shared_with_liaison),
             status: Set("open".to_owned()),
+            receives_monthly: Set(receives_monthly),
             ..Default::default()
         }
         .insert(&txn)
@@ -342,6 +347,7 @@ impl Store {
                 opening_notes: row.opening_notes,
                 shared_with_liaison: row.shared_with_liaison,
                 open: row.status == "open",
+                receives_monthly: row.receives_monthly,
             })
             .collect())
     }

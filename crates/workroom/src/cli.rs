@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use app::{Acting, App, DatabaseUrl, SystemClock};
+use app::{Acting, DatabaseUrl, SystemClock};
 use clap::{Parser, Subcommand};
 
-use crate::startup::{Application, ServeOptions, demo_message, open_migrated};
+use crate::startup::{Application, ServeOptions, demo_message, open_app};
 
 /// Where the embedded database lives when no database is named.
 pub const DEFAULT_DATA_DIR: &str = "workroom-data";
@@ -61,6 +61,35 @@ enum Command {
     /// Import data from the spreadsheets offices keep
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The reception calendar: reception days and the official holiday arrangements
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// Print a year's reception days, one ISO date (YYYY-MM-DD) a line; warnings go to stderr
+    ReceptionDays {
+        #[arg(long)]
+        year: i32,
+        /// A district's name (e.g. 越秀区): its own day of the month and its blocked dates
+        #[arg(long)]
+        district: Option<String>,
+        /// A work room's id: its district's rules, monthly if the room receives monthly
+        #[arg(long)]
+        room: Option<i64>,
+        /// Every month, not only the odd months
+        #[arg(long)]
+        monthly: bool,
+        /// Also print each day's reason on stderr
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Load an official holiday arrangement file (data/holidays/YYYY.toml format) for a year
+    Import {
+        /// The arrangement file
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,13 +221,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Migrate => {
-            let store = open_migrated(&database).await?;
+            let app = open_app(&database, Arc::new(SystemClock)).await?;
             println!("数据库 {} 已是最新结构。", database.redacted());
-            store.close().await;
+            app.store().clone().close().await;
             Ok(())
         }
         Command::Demo => {
-            let app = App::new(open_migrated(&database).await?, Arc::new(SystemClock));
+            let app = open_app(&database, Arc::new(SystemClock)).await?;
             for line in demo_message(&app).await? {
                 println!("{line}");
             }
@@ -210,8 +239,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Members { file, dry_run }) => {
             import_members(&database, &file, dry_run).await
         }
+        Command::Calendar(command) => calendar(&database, command).await,
         Command::Audit(AuditCommand::Verify) => {
-            let app = App::new(open_migrated(&database).await?, Arc::new(SystemClock));
+            let app = open_app(&database, Arc::new(SystemClock)).await?;
             let report = app.verify_audit(&Acting::Operator).await;
             app.store().clone().close().await;
             let report = report?;
@@ -321,7 +351,7 @@ async fn backup(database: &DatabaseUrl, out: &Path) -> anyhow::Result<()> {
 }
 
 async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow::Result<()> {
-    let app = App::new(open_migrated(database).await?, Arc::new(SystemClock));
+    let app = open_app(database, Arc::new(SystemClock)).await?;
     let result = match command {
         DivisionsCommand::Add {
             parent,
@@ -364,9 +394,60 @@ async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow:
     Ok(result?)
 }
 
+async fn calendar(database: &DatabaseUrl, command: CalendarCommand) -> anyhow::Result<()> {
+    match command {
+        CalendarCommand::ReceptionDays {
+            year,
+            district,
+            room,
+            monthly,
+            explain,
+        } => {
+            let app = open_app(database, Arc::new(SystemClock)).await?;
+            let result = app.reception_days(district.as_deref(), room, monthly, year).await;
+            app.store().clone().close().await;
+            let days = result?;
+            if days.provisional {
+                eprintln!(
+                    "workroom: 警告：{year} 年的国务院节假日安排尚未载入，接待日仅按周末推算，为暂定日期（provisional）"
+                );
+            }
+            let mut out = std::io::stdout().lock();
+            for day in &days.days {
+                std::io::Write::write_fmt(&mut out, format_args!("{}\n", day.date))?;
+                if explain {
+                    eprintln!("{}  {}", day.date, day.reason_zh());
+                }
+            }
+            Ok(())
+        }
+        CalendarCommand::Import { file } => {
+            let content = std::fs::read_to_string(&file)
+                .map_err(|err| anyhow::anyhow!("无法读取 {}：{err}", file.display()))?;
+            let app = open_app(database, Arc::new(SystemClock)).await?;
+            let result = app.import_arrangement(&Acting::Operator, &content).await;
+            app.store().clone().close().await;
+            let (arrangement, outcome) =
+                result.map_err(|err| anyhow::anyhow!("{}：{err}", file.display()))?;
+            let holidays: usize = arrangement.festivals.iter().map(|f| f.holidays.len()).sum();
+            let workdays: usize = arrangement.festivals.iter().map(|f| f.workdays.len()).sum();
+            let what = match outcome {
+                app::calendar::LoadOutcome::Added => "已载入",
+                app::calendar::LoadOutcome::Replaced => "已替换",
+                app::calendar::LoadOutcome::Unchanged => "与已载入的相同，未改动",
+            };
+            println!(
+                "{} 年节假日安排{what}：《{}》，放假 {holidays} 天，调休上班 {workdays} 天。",
+                arrangement.year, arrangement.notice_title
+            );
+            Ok(())
+        }
+    }
+}
+
 async fn import_members(database: &DatabaseUrl, file: &Path, dry_run: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).map_err(|err| anyhow::anyhow!("无法读取 {}：{err}", file.display()))?;
-    let app = App::new(open_migrated(database).await?, Arc::new(SystemClock));
+    let app = open_app(database, Arc::new(SystemClock)).await?;
     let bar = indicatif::ProgressBar::new(0);
     if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());

@@ -31,8 +31,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(options: &ServeOptions, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let store = open_migrated(&options.database).await?;
-        let app = App::new(store, clock);
+        let app = open_app(&options.database, clock).await?;
         let mut messages = Vec::new();
         if options.demo {
             messages.extend(demo_message(&app).await?);
@@ -84,6 +83,16 @@ pub async fn open_migrated(url: &DatabaseUrl) -> anyhow::Result<Store> {
         .await
         .map_err(|err| anyhow::anyhow!("数据库 {} 迁移失败：{err}", url.redacted()))?;
     Ok(store)
+}
+
+/// Opens the database, migrates it and loads the official holiday arrangements shipped with this release
+/// that it lacks: everything a command needs before it starts.
+pub async fn open_app(url: &DatabaseUrl, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    let app = App::new(open_migrated(url).await?, clock);
+    app.load_shipped_arrangements()
+        .await
+        .map_err(|err| anyhow::anyhow!("无法载入节假日安排：{err}"))?;
+    Ok(app)
 }
 
 /// Loads the demo set when the database is empty and says what happened, one line each.

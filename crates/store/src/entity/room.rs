@@ -17,6 +17,7 @@ pub struct Model {
     pub opening_notes: Option<String>,
     pub shared_with_liaison: bool,
     pub status: String,
+    pub receives_monthly: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

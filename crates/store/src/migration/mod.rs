@@ -9,6 +9,7 @@ mod m20261130_000004_audit_append_only;
 mod m20261130_000005_member_roster;
 mod m20261130_000006_room_details;
 mod m20261130_000007_conveners;
+mod m20261130_000008_calendar;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_member_roster::Migration),
             Box::new(m20261130_000006_room_details::Migration),
             Box::new(m20261130_000007_conveners::Migration),
+            Box::new(m20261130_000008_calendar::Migration),
         ]
     }
 }

@@ -1,0 +1,436 @@
+//! The reception calendar (R9, R17): official holiday arrangements, the versions of the rules, districts'
+//! own days and blocked dates, and the reception days computed from them.
+
+use chrono::{Days, NaiveDate};
+use domain::authz::{Action, Place};
+use domain::calendar::{
+    Arrangement, BlockedDate, DistrictDay, ReceptionSetup, ReceptionYear, RuleSet, reception_days,
+};
+use store::audit::Who;
+pub use store::calendar::LoadOutcome;
+use store::calendar::{
+    ArrangementSource, ArrangementSummary, DistrictRef, StoredBlockedDate, StoredDistrictDay, StoredRuleSet,
+};
+use store::units::Room;
+
+use crate::access::{Acting, not_visible};
+use crate::{App, AppError};
+
+/// The arrangements shipped with this release (data/holidays/), loaded at start-up into a database that
+/// lacks them. A year an operator imported is never overwritten by a shipped file.
+pub const SHIPPED_ARRANGEMENTS: &[(&str, &str)] = &[
+    ("2019.toml", include_str!("../../../data/holidays/2019.toml")),
+    ("2020.toml", include_str!("../../../data/holidays/2020.toml")),
+    ("2021.toml", include_str!("../../../data/holidays/2021.toml")),
+    ("2022.toml", include_str!("../../../data/holidays/2022.toml")),
+    ("2023.toml", include_str!("../../../data/holidays/2023.toml")),
+    ("2024.toml", include_str!("../../../data/holidays/2024.toml")),
+    ("2025.toml", include_str!("../../../data/holidays/2025.toml")),
+    ("2026.toml", include_str!("../../../data/holidays/2026.toml")),
+];
+
+/// The years reception days can be asked for.
+const YEARS: std::ops::RangeInclusive<i32> = 2019..=2100;
+
+/// One room's reception days of a year.
+#[derive(Debug, Clone)]
+pub struct RoomReceptionDays {
+    pub room: Room,
+    pub days: ReceptionYear,
+}
+
+/// A district's calendar settings.
+#[derive(Debug, Clone)]
+pub struct DistrictCalendar {
+    pub district: DistrictRef,
+    pub days: Vec<StoredDistrictDay>,
+    pub blocked: Vec<StoredBlockedDate>,
+}
+
+fn check_year(year: i32) -> Result<i32, AppError> {
+    if YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::invalid(
+            "year",
+            "年份应在 2019–2100 之间（规范自 2019-10-31 起施行）",
+        ))
+    }
+}
+
+impl App {
+    /// Loads every shipped arrangement the database lacks or holds in an older shipped form.
+    pub async fn load_shipped_arrangements(&self) -> Result<Vec<(i32, LoadOutcome)>, AppError> {
+        let imported: Vec<i32> = self
+            .store()
+            .arrangements()
+            .await?
+            .into_iter()
+            .filter(|a| a.source == ArrangementSource::Imported.as_str())
+            .map(|a| a.year)
+            .collect();
+        let mut outcomes = Vec::new();
+        for (name, content) in SHIPPED_ARRANGEMENTS {
+            let arrangement = Arrangement::parse_toml(content)
+                .map_err(|err| AppError::Internal(format!("data/holidays/{name}: {err}")))?;
+            if imported.contains(&arrangement.year) {
+                continue;
+            }
+            let outcome = self
+                .store()
+                .load_arrangement(
+                    &Who::system("release"),
+                    &arrangement,
+                    content,
+                    ArrangementSource::Shipped,
+                    self.clock().now(),
+                )
+                .await?;
+            outcomes.push((arrangement.year, outcome));
+        }
+        Ok(outcomes)
+    }
+
+    /// Loads an operator's arrangement file (city general office): a new year, or an amended one.
+    pub async fn import_arrangement(
+        &self,
+        acting: &Acting,
+        content: &str,
+    ) -> Result<(Arrangement, LoadOutcome), AppError> {
+        acting.require(Action::EditRules, &Place::default())?;
+        if content.len() > 64 * 1024 {
+            return Err(AppError::invalid(
+                "file",
+                "文件过大：节假日安排文件不应超过 64 KB",
+            ));
+        }
+        let arrangement =
+            Arrangement::parse_toml(content).map_err(|err| AppError::invalid("file", err.to_string()))?;
+        let outcome = self
+            .store()
+            .load_arrangement(
+                &acting.who(),
+                &arrangement,
+                content,
+                ArrangementSource::Imported,
+                self.clock().now(),
+            )
+            .await?;
+        Ok((arrangement, outcome))
+    }
+
+    /// Every loaded arrangement, newest first: public facts.
+    pub async fn arrangements(&self) -> Result<Vec<ArrangementSummary>, AppError> {
+        Ok(self.store().arrangements().await?)
+    }
+
+    /// The reception days of an open room (published, R8): its district's day and blocked dates, monthly
+    /// if it receives monthly.
+    pub async fn room_reception_days(&self, room_id: i64, year: i32) -> Result<RoomReceptionDays, AppError> {
+        let year = check_year(year)?;
+        let room = self
+            .store()
+            .room(room_id)
+            .await?
+            .filter(|room| room.open)
+            .ok_or_else(|| AppError::NotFound("没有这个工作室，或它已停止接待".into()))?;
+        let days = self
+            .compute_reception_days(Some(room.district_id), room.receives_monthly, year)
+            .await?;
+        Ok(RoomReceptionDays { room, days })
+    }
+
+    /// Reception days for the command line: the city's rule, a district's, or a room's.
+    pub async fn reception_days(
+        &self,
+        district: Option<&str>,
+        room_id: Option<i64>,
+        monthly: bool,
+        year: i32,
+    ) -> Result<ReceptionYear, AppError> {
+        let year = check_year(year)?;
+        let district = match district {
+            Some(name) => Some(
+                self.store()
+                    .district_named(name)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("district", format!("广州市没有名为「{name}」的区")))?,
+            ),
+            None => None,
+        };
+        let (district_id, monthly) = match room_id {
+            Some(id) => {
+                let room = self
+                    .store()
+                    .room(id)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("room", format!("没有编号为 {id} 的工作室")))?;
+                if let Some(d) = &district
+                    && d.id != room.district_id
+                {
+                    return Err(AppError::invalid(
+                        "room",
+                        format!("工作室 {id}（{}）不在{}", room.name, d.name),
+                    ));
+                }
+                (Some(room.district_id), monthly || room.receives_monthly)
+            }
+            None => (district.map(|d| d.id), monthly),
+        };
+        self.compute_reception_days(district_id, monthly, year).await
+    }
+
+    async fn compute_reception_days(
+        &self,
+        district_id: Option<i64>,
+        monthly: bool,
+        year: i32,
+    ) -> Result<ReceptionYear, AppError> {
+        let store = self.store();
+        let rules = store.rule_book().await?;
+        let calendar = store.work_calendar(year..=year).await?;
+        let district_days: Vec<DistrictDay> = match district_id {
+            Some(id) => store
+                .district_days(id)
+                .await?
+                .into_iter()
+                .map(|d| d.day)
+                .collect(),
+            None => Vec::new(),
+        };
+        let blocked: Vec<BlockedDate> = store
+            .blocked_dates(district_id, false, year)
+            .await?
+            .into_iter()
+            .map(|b| b.blocked)
+            .collect();
+        Ok(reception_days(
+            &ReceptionSetup {
+                rules: &rules,
+                calendar: &calendar,
+                district_days: &district_days,
+                monthly,
+                blocked: &blocked,
+            },
+            year,
+        ))
+    }
+
+    /// Every version of the rules, oldest first (public: the rules are the regulation).
+    pub async fn rule_sets(&self) -> Result<Vec<StoredRuleSet>, AppError> {
+        Ok(self.store().rule_sets().await?)
+    }
+
+    /// A new version of the rules from a future date (city general office); the past is never rewritten.
+    pub async fn add_rule_set(&self, acting: &Acting, rules: &RuleSet) -> Result<i64, AppError> {
+        acting.require(Action::EditRules, &Place::default())?;
+        rules
+            .validate()
+            .map_err(|err| AppError::invalid(err.field, err.message))?;
+        let today = self.clock().today();
+        if rules.effective_from <= today {
+            return Err(AppError::invalid(
+                "effective_from",
+                format!(
+                    "新规则只能从明天（{}）或以后生效，已过去的日子不能改写",
+                    tomorrow(today)
+                ),
+            ));
+        }
+        if self
+            .store()
+            .rule_sets()
+            .await?
+            .iter()
+            .any(|v| v.rules.effective_from == rules.effective_from)
+        {
+            return Err(AppError::Conflict(format!(
+                "{} 已有一个规则版本",
+                rules.effective_from
+            )));
+        }
+        Ok(self
+            .store()
+            .add_rule_set(&acting.who(), rules, self.clock().now())
+            .await?)
+    }
+
+    async fn district_in_scope(&self, acting: &Acting, district: &str) -> Result<DistrictRef, AppError> {
+        let scope = acting.scope();
+        let district = self
+            .store()
+            .district_named(district)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "区"))?;
+        acting.require(Action::ManageCalendar, &district_place(district.id))?;
+        Ok(district)
+    }
+
+    /// A district's own reception days and the blocked dates of `year` that apply to it.
+    pub async fn district_calendar(
+        &self,
+        acting: &Acting,
+        district: &str,
+        year: i32,
+    ) -> Result<DistrictCalendar, AppError> {
+        let year = check_year(year)?;
+        let district = self.district_in_scope(acting, district).await?;
+        let days = self.store().district_days(district.id).await?;
+        let blocked = self.store().blocked_dates(Some(district.id), false, year).await?;
+        Ok(DistrictCalendar {
+            district,
+            days,
+            blocked,
+        })
+    }
+
+    /// Sets a district's own day of the month from a future date.
+    pub async fn add_district_day(
+        &self,
+        acting: &Acting,
+        district: &str,
+        day_of_month: u32,
+        effective_from: NaiveDate,
+    ) -> Result<i64, AppError> {
+        let district = self.district_in_scope(acting, district).await?;
+        if !(1..=28).contains(&day_of_month) {
+            return Err(AppError::invalid(
+                "day_of_month",
+                "接待日应为每月 1–28 日之间（每个月都有的日子）",
+            ));
+        }
+        let today = self.clock().today();
+        if effective_from <= today {
+            return Err(AppError::invalid(
+                "effective_from",
+                format!("只能从明天（{}）或以后生效", tomorrow(today)),
+            ));
+        }
+        if self
+            .store()
+            .district_days(district.id)
+            .await?
+            .iter()
+            .any(|d| d.day.effective_from == effective_from)
+        {
+            return Err(AppError::Conflict(format!(
+                "{} 从 {effective_from} 起已另定接待日",
+                district.name
+            )));
+        }
+        let day = DistrictDay {
+            effective_from,
+            day_of_month,
+        };
+        Ok(self
+            .store()
+            .add_district_day(&acting.who(), district.id, &day, self.clock().now())
+            .await?)
+    }
+
+    /// Blocks a future date for an important event: the whole city (no district, city office only) or
+    /// one district.
+    pub async fn add_blocked_date(
+        &self,
+        acting: &Acting,
+        district: Option<&str>,
+        date: NaiveDate,
+        event: &str,
+    ) -> Result<StoredBlockedDate, AppError> {
+        let district_id = match district.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(name) => Some(self.district_in_scope(acting, name).await?.id),
+            None => {
+                acting.require(Action::ManageCalendar, &Place::default())?;
+                None
+            }
+        };
+        let event = domain::text::single_line(event, 60)
+            .map_err(|err| AppError::invalid("event", format!("活动名称{err}")))?;
+        let today = self.clock().today();
+        if date <= today {
+            return Err(AppError::invalid(
+                "date",
+                format!("只能登记明天（{}）或以后的日期", tomorrow(today)),
+            ));
+        }
+        if chrono::Datelike::year(&date) > *YEARS.end() {
+            return Err(AppError::invalid("date", "日期超出范围"));
+        }
+        let existing = self
+            .store()
+            .blocked_dates(district_id, false, chrono::Datelike::year(&date))
+            .await?;
+        if existing
+            .iter()
+            .any(|b| b.blocked.date == date && b.district_id == district_id)
+        {
+            return Err(AppError::Conflict(format!("{date} 已登记为重要活动日")));
+        }
+        Ok(self
+            .store()
+            .add_blocked_date(
+                &acting.who(),
+                district_id,
+                &BlockedDate { date, event },
+                self.clock().now(),
+            )
+            .await?)
+    }
+
+    pub async fn remove_blocked_date(&self, acting: &Acting, id: i64) -> Result<(), AppError> {
+        let scope = acting.scope();
+        let blocked = self
+            .store()
+            .blocked_date(id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "重要活动日"))?;
+        let place = blocked.district_id.map_or_else(Place::default, district_place);
+        acting.require(Action::ManageCalendar, &place)?;
+        if blocked.blocked.date <= self.clock().today() {
+            return Err(AppError::Conflict("已过去的重要活动日不能删除".into()));
+        }
+        Ok(self
+            .store()
+            .remove_blocked_date(&acting.who(), &blocked, self.clock().now())
+            .await?)
+    }
+}
+
+fn district_place(district_id: i64) -> Place {
+    Place {
+        district_id: Some(district_id),
+        ..Place::default()
+    }
+}
+
+fn tomorrow(today: NaiveDate) -> NaiveDate {
+    today + Days::new(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_file_parses_and_every_file_in_data_is_shipped() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/holidays");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let shipped: Vec<String> = SHIPPED_ARRANGEMENTS
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .collect();
+        assert_eq!(
+            shipped, on_disk,
+            "list each data/holidays file in SHIPPED_ARRANGEMENTS"
+        );
+        for (name, content) in SHIPPED_ARRANGEMENTS {
+            let arrangement = Arrangement::parse_toml(content).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(format!("{}.toml", arrangement.year), *name);
+        }
+    }
+}
