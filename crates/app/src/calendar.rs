@@ -7,9 +7,9 @@ use domain::calendar::{
     Arrangement, BlockedDate, DistrictDay, ReceptionSetup, ReceptionYear, RuleSet, reception_days,
 };
 use store::audit::Who;
-pub use store::calendar::LoadOutcome;
-use store::calendar::{
-    ArrangementSource, ArrangementSummary, DistrictRef, StoredBlockedDate, StoredDistrictDay, StoredRuleSet,
+use store::calendar::ArrangementSource;
+pub use store::calendar::{
+    ArrangementSummary, DistrictRef, LoadOutcome, StoredBlockedDate, StoredDistrictDay, StoredRuleSet,
 };
 use store::units::Room;
 
@@ -266,6 +266,20 @@ impl App {
         Ok(district)
     }
 
+    /// The districts whose calendar the actor keeps: every district for the city office, their own for
+    /// district staff; refused for anyone else.
+    pub async fn calendar_districts(&self, acting: &Acting) -> Result<Vec<DistrictRef>, AppError> {
+        let all = self.store().districts().await?;
+        let mine: Vec<DistrictRef> = all
+            .into_iter()
+            .filter(|d| acting.may(Action::ManageCalendar, &district_place(d.id)))
+            .collect();
+        if mine.is_empty() {
+            return Err(crate::access::forbidden());
+        }
+        Ok(mine)
+    }
+
     /// A district's own reception days and the blocked dates of `year` that apply to it.
     pub async fn district_calendar(
         &self,
@@ -410,6 +424,138 @@ fn tomorrow(today: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use domain::calendar::{RuleBook, WorkCalendar};
+
+    fn shipped_calendar() -> WorkCalendar {
+        let mut calendar = WorkCalendar::new();
+        for (_, content) in SHIPPED_ARRANGEMENTS {
+            calendar.load(&Arrangement::parse_toml(content).unwrap());
+        }
+        calendar
+    }
+
+    /// (day of month, monthly?) → the year's reception days as ISO dates with reasons.
+    fn days(
+        calendar: &WorkCalendar,
+        year: i32,
+        day_of_month: Option<u32>,
+        monthly: bool,
+    ) -> Vec<(String, String)> {
+        let rules = RuleBook::default();
+        let district_days: Vec<DistrictDay> = day_of_month
+            .map(|day_of_month| DistrictDay {
+                effective_from: domain::calendar::regulation_effective_date(),
+                day_of_month,
+            })
+            .into_iter()
+            .collect();
+        reception_days(
+            &ReceptionSetup {
+                rules: &rules,
+                calendar,
+                district_days: &district_days,
+                monthly,
+                blocked: &[],
+            },
+            year,
+        )
+        .days
+        .iter()
+        .map(|d| (d.date.to_string(), d.reason_zh()))
+        .collect()
+    }
+
+    fn dates(found: &[(String, String)]) -> Vec<&str> {
+        found.iter().map(|(d, _)| d.as_str()).collect()
+    }
+
+    #[test]
+    fn the_15th_of_odd_months_against_the_published_calendars() {
+        let calendar = shipped_calendar();
+        // 2019: the rules start on 31 October, so only November; 2019-11-15 was a Friday.
+        assert_eq!(dates(&days(&calendar, 2019, None, false)), ["2019-11-15"]);
+        // 2020: 15 Nov was a Sunday.
+        assert_eq!(
+            dates(&days(&calendar, 2020, None, false)),
+            [
+                "2020-01-15",
+                "2020-03-16",
+                "2020-05-15",
+                "2020-07-15",
+                "2020-09-15",
+                "2020-11-16"
+            ]
+        );
+        // 2024: 15 Sep was the first day of the Mid-Autumn holiday (15–17 Sep).
+        let found = days(&calendar, 2024, None, false);
+        assert_eq!(
+            dates(&found),
+            [
+                "2024-01-15",
+                "2024-03-15",
+                "2024-05-15",
+                "2024-07-15",
+                "2024-09-18",
+                "2024-11-15"
+            ]
+        );
+        assert_eq!(
+            found[4].1,
+            "2024-09-15 至 2024-09-17 为中秋节假期，顺延至 2024-09-18（星期三）"
+        );
+        // 2025: three 15ths fell on weekends.
+        assert_eq!(
+            dates(&days(&calendar, 2025, None, false)),
+            [
+                "2025-01-15",
+                "2025-03-17",
+                "2025-05-15",
+                "2025-07-15",
+                "2025-09-15",
+                "2025-11-17"
+            ]
+        );
+    }
+
+    #[test]
+    fn holiday_weeks_spring_festival_and_adjusted_working_days() {
+        let calendar = shipped_calendar();
+        // A monthly room in 2026: the Spring Festival holiday ran 15–23 February.
+        let found = days(&calendar, 2026, None, true);
+        assert_eq!(found[1].0, "2026-02-24");
+        assert_eq!(
+            found[1].1,
+            "2026-02-15 至 2026-02-23 为春节假期，顺延至 2026-02-24（星期二）"
+        );
+        assert_eq!(found.len(), 12);
+        // A district receiving on the 1st: National Day weeks move the October day.
+        let first = days(&calendar, 2024, Some(1), true);
+        assert_eq!(first[9].0, "2024-10-08");
+        // 2023: Mid-Autumn and National Day together (29 Sep – 6 Oct); Saturday 7 Oct was worked.
+        let found = days(&calendar, 2023, Some(1), true);
+        assert_eq!(found[9].0, "2023-10-07");
+        assert!(
+            found[9].1.ends_with("顺延至 2023-10-07（星期六）"),
+            "{}",
+            found[9].1
+        );
+        // 2025: National Day and Mid-Autumn ran 1–8 October.
+        assert_eq!(days(&calendar, 2025, Some(8), true)[9].0, "2025-10-09");
+        // 2024: the Spring Festival holiday (10–17 Feb) was followed by a worked Sunday, 18 Feb.
+        assert_eq!(days(&calendar, 2024, Some(10), true)[1].0, "2024-02-18");
+        // 2020: the Spring Festival was extended to 2 February; the first working day was 3 February.
+        let found = days(&calendar, 2020, Some(24), true);
+        assert_eq!(found[0].0, "2020-02-03");
+        assert_eq!(found[1].0, "2020-02-24");
+        // A 15th that is a worked Saturday stays: none in 2019–2026, but a worked day 28 Sep 2025 (Sunday).
+        let found = days(&calendar, 2025, Some(28), true);
+        assert_eq!(found[8].0, "2025-09-28");
+        assert_eq!(
+            found[8].1,
+            "2025-09-28（星期日）为国庆节、中秋节调休上班日，照常接待"
+        );
+    }
 
     #[test]
     fn every_shipped_file_parses_and_every_file_in_data_is_shipped() {

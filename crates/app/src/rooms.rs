@@ -12,6 +12,8 @@ use crate::{App, AppError};
 pub struct PublicRoom {
     pub room: Room,
     pub members: Vec<PublicMember>,
+    /// This year's reception days (R8: the annual schedule is published).
+    pub schedule: domain::calendar::ReceptionYear,
 }
 
 impl App {
@@ -29,7 +31,13 @@ impl App {
             .filter(|room| room.open)
             .ok_or_else(|| AppError::NotFound("没有这个工作室，或它已停止接待".into()))?;
         let members = self.store().room_members(room.id).await?;
-        Ok(PublicRoom { room, members })
+        let year = chrono::Datelike::year(&self.clock().today());
+        let schedule = self.room_reception_days(room.id, year).await?.days;
+        Ok(PublicRoom {
+            room,
+            members,
+            schedule,
+        })
     }
 
     /// The open rooms of the town/street a division belongs to (the street itself, or a community's).

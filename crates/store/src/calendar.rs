@@ -116,6 +116,22 @@ impl Store {
             }))
     }
 
+    /// Guangzhou's districts, by code.
+    pub async fn districts(&self) -> Result<Vec<DistrictRef>, StoreError> {
+        Ok(division::Entity::find()
+            .filter(division::Column::Level.eq("district"))
+            .order_by_asc(division::Column::Code)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|row| DistrictRef {
+                id: row.id,
+                code: row.code,
+                name: row.name,
+            })
+            .collect())
+    }
+
     /// A district by id.
     pub async fn district_by_id(&self, id: i64) -> Result<Option<DistrictRef>, StoreError> {
         Ok(division::Entity::find_by_id(id)

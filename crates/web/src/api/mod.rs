@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod calendar;
 mod divisions;
 mod members;
 mod public;
@@ -31,6 +32,7 @@ use crate::AppState;
         (name = "organisation", description = "部门与工作室（按调用者范围）"),
         (name = "members", description = "委员与名册导入"),
         (name = "public", description = "公开信息（无需登录）：工作室与委员"),
+        (name = "calendar", description = "接待日历（R9、R17）：接待日、国务院节假日安排、规则版本、各区接待日与重要活动日"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
     ),
     modifiers(&BearerAuth)
@@ -65,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(units::router())
         .merge(public::router())
         .merge(staffing::router())
+        .merge(calendar::router())
         .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
             app::roster::MAX_ROSTER_BYTES + 64 * 1024,
         )))

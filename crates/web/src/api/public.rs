@@ -10,6 +10,7 @@ use app::rooms::PublicRoom;
 use app::{PublicMember, Room};
 
 use crate::AppState;
+use crate::api::calendar::ReceptionDayJson;
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -76,19 +77,13 @@ impl From<&PublicMember> for PublicMemberJson {
     }
 }
 
-/// One reception day of the room's annual schedule.
-#[derive(Serialize, ToSchema)]
-pub struct ScheduleEntryJson {
-    date: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct PublicRoomDetailJson {
     #[serde(flatten)]
     room: PublicRoomJson,
     members: Vec<PublicMemberJson>,
-    /// This year's reception schedule; empty until the year's schedule is drawn up.
-    reception_schedule: Vec<ScheduleEntryJson>,
+    /// This year's reception days, each with its reason (R8, R9).
+    reception_schedule: Vec<ReceptionDayJson>,
 }
 
 impl From<&PublicRoom> for PublicRoomDetailJson {
@@ -96,7 +91,7 @@ impl From<&PublicRoom> for PublicRoomDetailJson {
         Self {
             room: (&public.room).into(),
             members: public.members.iter().map(PublicMemberJson::from).collect(),
-            reception_schedule: Vec::new(),
+            reception_schedule: public.schedule.days.iter().map(ReceptionDayJson::from).collect(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod calendar;
 mod rooms;
 
 use askama::Template;
@@ -59,6 +60,15 @@ pub fn router() -> Router<AppState> {
             ),
         )
         .route("/admin/members/template.xlsx", get(admin::members_template))
+        .route("/admin/calendar", get(calendar::calendar))
+        .route("/admin/calendar/district-day", post(calendar::add_district_day))
+        .route("/admin/calendar/blocked", post(calendar::add_blocked_date))
+        .route(
+            "/admin/calendar/blocked/{id}/remove",
+            post(calendar::remove_blocked_date),
+        )
+        .route("/admin/calendar/rules", post(calendar::add_rule_set))
+        .route("/admin/calendar/arrangements", post(calendar::import_arrangement))
         .route("/admin/staffing", get(admin::staffing))
         .route("/admin/staffing/conveners", post(admin::add_convener))
         .route(
