@@ -351,12 +351,11 @@ impl App {
         date: NaiveDate,
         event: &str,
     ) -> Result<StoredBlockedDate, AppError> {
-        let district_id = match district.map(str::trim).filter(|d| !d.is_empty()) {
-            Some(name) => Some(self.district_in_scope(acting, name).await?.id),
-            None => {
-                acting.require(Action::ManageCalendar, &Place::default())?;
-                None
-            }
+        let district_id = if let Some(name) = district.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(self.district_in_scope(acting, name).await?.id)
+        } else {
+            acting.require(Action::ManageCalendar, &Place::default())?;
+            None
         };
         let event = domain::text::single_line(event, 60)
             .map_err(|err| AppError::invalid("event", format!("活动名称{err}")))?;
@@ -563,7 +562,11 @@ mod tests {
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|name| name.ends_with(".toml"))
+            .filter(|name| {
+                std::path::Path::new(name)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+            })
             .collect();
         on_disk.sort();
         let shipped: Vec<String> = SHIPPED_ARRANGEMENTS

@@ -249,7 +249,8 @@ pub enum Action {
 /// Decides whether `actor` may do `action` on something at `target`.
 pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
     match action {
-        Action::ViewAudit => actor.role == Role::CityOffice,
+        // The audit trail and the rules themselves belong to the city general office.
+        Action::ViewAudit | Action::EditRules => actor.role == Role::CityOffice,
         Action::ManageAccounts | Action::ManageDivisions | Action::ManageMembers | Action::ManageStaffing => {
             match actor.role {
                 Role::CityOffice => true,
@@ -257,7 +258,6 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
                 _ => false,
             }
         }
-        Action::EditRules => actor.role == Role::CityOffice,
         Action::ManageCalendar => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),

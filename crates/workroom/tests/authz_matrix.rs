@@ -61,6 +61,17 @@ fn body_for(template: &Value, who: &str, index: usize) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Whether a concrete path fits an OpenAPI path template such as `/api/v1/rooms/{id}/reception-days`.
+fn path_matches(template: &str, path: &str) -> bool {
+    let template: Vec<&str> = template.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    template.len() == path.len()
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
+}
+
 async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase) {
     let app = TestApp::spawn_demo(db).await;
     let staff = app.account_id("demo-staff").await;
@@ -273,6 +284,67 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             &format!("/api/v1/accounts/{target}/reset-password"),
             [401, 200, 200, 403, 403, 403, 403, 403, 403],
         ),
+        // The reception calendar: published days and rules for anyone, edits by scope.
+        row(
+            Method::GET,
+            "/api/v1/rooms/1/reception-days?year=2024",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/calendar/arrangements",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/calendar/arrangements",
+            json!({ "not": "a toml file" }),
+            [401, 422, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/rules",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/rules",
+            json!({ "effective_from": "2027-06-01", "reception_day_of_month": 16 }),
+            [401, 201, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/districts/440104/calendar",
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/districts/440104/reception-day",
+            json!({ "day_of_month": 10, "effective_from": "2027-01-{n}" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/blocked-dates",
+            json!({ "district": "440104", "date": "2027-02-{n}", "event": "矩阵测试" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/blocked-dates",
+            json!({ "date": "2027-03-{n}", "event": "全市矩阵测试" }),
+            [401, 201, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/blocked-dates/999999",
+            [401, 404, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/calendar",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
         // Last: each caller ends its own token.
         row(
             Method::POST,
@@ -280,6 +352,22 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             [401, 204, 204, 204, 204, 204, 204, 204, 204],
         ),
     ];
+
+    // Every operation of the OpenAPI document has a row: a new endpoint cannot skip the matrix.
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    let mut missing = Vec::new();
+    for (template, operations) in doc["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let covered = table.iter().any(|row| {
+                row.method.as_str().eq_ignore_ascii_case(method)
+                    && path_matches(template, row.path.split('?').next().unwrap())
+            });
+            if !covered {
+                missing.push(format!("{} {template}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "routes missing from the matrix: {missing:?}");
 
     let mut tokens = vec![None];
     let mut sessions = vec![None];
