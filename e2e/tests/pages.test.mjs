@@ -17,6 +17,7 @@ const PAGES = [
   ['login', '/login'],
   ['rooms', '/rooms'],
   ['room', '/rooms/1'],
+  ['coming-days', '/reception-days'],
   ['poster', '/rooms/1/poster'],
 ];
 
@@ -27,6 +28,8 @@ const STAFF_PAGES = [
   ['demo-district', 'accounts', '/admin/accounts'],
   ['demo-district', 'import', '/admin/members/import'],
   ['demo-district', 'staffing', '/admin/staffing'],
+  ['demo-district', 'calendar', '/admin/calendar?year=2024'],
+  ['demo-city', 'calendar-city', '/admin/calendar'],
   ['demo-district', 'community-manage', '/divisions/440104001007'],
   ['demo-district', 'forbidden', '/admin/audit'],
   ['demo-city', 'audit', '/admin/audit?verify=1'],

@@ -1,7 +1,7 @@
 //! The reception calendar (R9, R17): official holiday arrangements, the versions of the rules, districts'
 //! own days and blocked dates, and the reception days computed from them.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use domain::authz::{Action, Place};
 use domain::calendar::{
     Arrangement, BlockedDate, DistrictDay, ReceptionSetup, ReceptionYear, RuleSet, reception_days,
@@ -37,6 +37,13 @@ const YEARS: std::ops::RangeInclusive<i32> = 2019..=2100;
 pub struct RoomReceptionDays {
     pub room: Room,
     pub days: ReceptionYear,
+}
+
+/// A room's reception day in a coming window.
+#[derive(Debug, Clone)]
+pub struct UpcomingReception {
+    pub room: Room,
+    pub day: domain::calendar::ReceptionDay,
 }
 
 /// A district's calendar settings.
@@ -214,6 +221,71 @@ impl App {
             },
             year,
         ))
+    }
+
+    /// The reception days of `rooms` from `from` for `days_ahead` days, in date order: rules, calendar,
+    /// district days and blocked dates are read once for all rooms.
+    pub async fn upcoming_reception_days(
+        &self,
+        rooms: &[Room],
+        from: NaiveDate,
+        days_ahead: u32,
+    ) -> Result<Vec<UpcomingReception>, AppError> {
+        let until = from + Days::new(u64::from(days_ahead));
+        let (first_year, last_year) = (from.year(), until.year());
+        let store = self.store();
+        let rules = store.rule_book().await?;
+        let calendar = store.work_calendar(first_year..=last_year).await?;
+        let district_days = store.all_district_days().await?;
+        let mut blocked = Vec::new();
+        for year in first_year..=last_year {
+            blocked.extend(store.blocked_dates(None, true, year).await?);
+        }
+        let mut upcoming = Vec::new();
+        for room in rooms.iter().filter(|r| r.open) {
+            let own_days: Vec<DistrictDay> = district_days
+                .iter()
+                .filter(|d| d.district_id == room.district_id)
+                .map(|d| d.day.clone())
+                .collect();
+            let own_blocked: Vec<BlockedDate> = blocked
+                .iter()
+                .filter(|b| b.district_id.is_none() || b.district_id == Some(room.district_id))
+                .map(|b| b.blocked.clone())
+                .collect();
+            let setup = ReceptionSetup {
+                rules: &rules,
+                calendar: &calendar,
+                district_days: &own_days,
+                monthly: room.receives_monthly,
+                blocked: &own_blocked,
+            };
+            for year in first_year..=last_year {
+                for day in reception_days(&setup, year).days {
+                    if day.date >= from && day.date <= until {
+                        upcoming.push(UpcomingReception {
+                            room: room.clone(),
+                            day,
+                        });
+                    }
+                }
+            }
+        }
+        upcoming.sort_by(|a, b| {
+            (a.day.date, &a.room.district_name, &a.room.name).cmp(&(
+                b.day.date,
+                &b.room.district_name,
+                &b.room.name,
+            ))
+        });
+        Ok(upcoming)
+    }
+
+    /// Every open room's reception days in the coming `days_ahead` days (public).
+    pub async fn coming_reception_days(&self, days_ahead: u32) -> Result<Vec<UpcomingReception>, AppError> {
+        let rooms = self.store().public_rooms().await?;
+        self.upcoming_reception_days(&rooms, self.clock().today(), days_ahead)
+            .await
     }
 
     /// Every version of the rules, oldest first (public: the rules are the regulation).

@@ -352,6 +352,24 @@ impl Store {
             .collect())
     }
 
+    /// Every district's own reception days, for computing many rooms at once.
+    pub async fn all_district_days(&self) -> Result<Vec<StoredDistrictDay>, StoreError> {
+        Ok(district_reception_day::Entity::find()
+            .order_by_asc(district_reception_day::Column::EffectiveFrom)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|row| StoredDistrictDay {
+                id: row.id,
+                district_id: row.district_id,
+                day: DistrictDay {
+                    effective_from: row.effective_from,
+                    day_of_month: u32::try_from(row.day_of_month).unwrap_or(15),
+                },
+            })
+            .collect())
+    }
+
     pub async fn add_district_day(
         &self,
         who: &Who,

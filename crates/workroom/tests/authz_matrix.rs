@@ -292,6 +292,11 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         ),
         row(
             Method::GET,
+            "/api/v1/public/reception-days?days=30",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
             "/api/v1/calendar/arrangements",
             [200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),

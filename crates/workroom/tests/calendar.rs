@@ -97,6 +97,37 @@ async fn reception_days_are_published_with_their_reasons(db: TestDatabase) {
     let poster = get_text(&app.client, &app.url(&format!("/rooms/{HONGQIAO}/poster"))).await;
     assert!(poster.contains("<time datetime=\"2026-11-16\">11月16日</time>"));
 
+    // Residents: the coming weeks across the city, and each community's room with its next day.
+    let (status, coming) = app.get_json("/api/v1/public/reception-days?days=60").await;
+    assert_eq!(status, 200);
+    let coming = coming.as_array().unwrap();
+    assert_eq!(
+        coming.len(),
+        7,
+        "华乐街 receives in December; all six rooms on 15 January"
+    );
+    assert_eq!(
+        (coming[0]["date"].as_str(), coming[0]["room"]["id"].as_i64()),
+        (Some("2026-12-15"), Some(HUALE))
+    );
+    assert!(
+        coming[1..]
+            .iter()
+            .all(|c| c["date"] == "2027-01-15" && c["provisional"] == true)
+    );
+    assert_eq!(app.get_json("/api/v1/public/reception-days?days=0").await.0, 422);
+    let page = get_text(&app.client, &app.url("/reception-days")).await;
+    assert!(page.contains("2026年12月15日</time> 星期二"), "{page}");
+    assert!(
+        page.find("越秀区").unwrap() < page.find("海珠区").unwrap(),
+        "districts in code order"
+    );
+    let community = get_text(&app.client, &app.url("/divisions/440104001007")).await;
+    assert!(
+        community.contains("下次接待：<time datetime=\"2027-01-15\">2027年1月15日</time> 星期五（暂定）"),
+        "{community}"
+    );
+
     // Bad input: a clear 4xx, never a 500.
     for (path, status) in [
         (format!("/api/v1/rooms/{HONGQIAO}/reception-days?year=1999"), 422),

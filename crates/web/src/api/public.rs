@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_public_rooms))
         .routes(routes!(get_public_room))
+        .routes(routes!(coming_reception_days))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -113,4 +114,44 @@ async fn get_public_room(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<PublicRoomDetailJson>, ApiError> {
     Ok(ApiJson((&state.app.public_room(id).await?).into()))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ComingParams {
+    /// How many days ahead, 1–366 (default 56: eight weeks).
+    days: Option<u32>,
+}
+
+/// A coming reception day of one room.
+#[derive(Serialize, ToSchema)]
+pub struct ComingReceptionJson {
+    room: PublicRoomJson,
+    #[serde(flatten)]
+    day: ReceptionDayJson,
+}
+
+/// Every open room's reception days from today on, in date order (residents: no sign-in).
+#[utoipa::path(
+    get, path = "/api/v1/public/reception-days", tag = "public", params(ComingParams),
+    responses((status = 200, body = Vec<ComingReceptionJson>), (status = 422, body = ErrorBody))
+)]
+async fn coming_reception_days(
+    State(state): State<AppState>,
+    crate::error::ApiQuery(params): crate::error::ApiQuery<ComingParams>,
+) -> Result<ApiJson<Vec<ComingReceptionJson>>, ApiError> {
+    let days = params.days.unwrap_or(56);
+    if !(1..=366).contains(&days) {
+        return Err(app::AppError::invalid("days", "days 应在 1–366 之间").into());
+    }
+    let coming = state.app.coming_reception_days(days).await?;
+    Ok(ApiJson(
+        coming
+            .iter()
+            .map(|c| ComingReceptionJson {
+                room: (&c.room).into(),
+                day: (&c.day).into(),
+            })
+            .collect(),
+    ))
 }

@@ -81,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .route("/rooms", get(rooms::rooms))
         .route("/rooms/{id}", get(rooms::room))
         .route("/rooms/{id}/poster", get(rooms::poster))
+        .route("/reception-days", get(rooms::coming_reception_days))
 }
 
 #[derive(Template, WebTemplate)]
@@ -152,8 +153,8 @@ struct DivisionPage {
     detail: DivisionDetail,
     children: Vec<Division>,
     child_label: &'static str,
-    /// The open work rooms of its town/street.
-    rooms: Vec<app::Room>,
+    /// The open work rooms of its town/street, each with its next reception day when one is known.
+    rooms: Vec<(app::Room, Option<rooms::ScheduleRow>)>,
     /// The signed-in person may rename it and add below it.
     can_manage: bool,
     today: String,
@@ -191,7 +192,23 @@ async fn division_page(
         _ => false,
     };
     let today = state.app.clock().today().to_string();
-    let rooms = state.app.rooms_serving(code).await.map_err(fail)?;
+    let serving = state.app.rooms_serving(code).await.map_err(fail)?;
+    let today_date = state.app.clock().today();
+    let upcoming = state
+        .app
+        .upcoming_reception_days(&serving, today_date, 400)
+        .await
+        .map_err(fail)?;
+    let rooms = serving
+        .into_iter()
+        .map(|room| {
+            let next = upcoming
+                .iter()
+                .find(|u| u.room.id == room.id)
+                .map(|u| rooms::schedule_row(&u.day, today_date));
+            (room, next)
+        })
+        .collect();
     Ok(DivisionPage {
         page,
         detail,

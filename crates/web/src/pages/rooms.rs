@@ -51,6 +51,7 @@ pub(super) struct RoomPage {
 
 /// One reception day as the public pages show it.
 pub(crate) struct ScheduleRow {
+    pub year: i32,
     /// e.g. 9月18日
     pub date: String,
     pub iso_date: String,
@@ -58,22 +59,73 @@ pub(crate) struct ScheduleRow {
     /// Set when the day moved from its nominal date: the reason in words.
     pub moved: Option<String>,
     pub past: bool,
+    /// Computed without the year's official holiday arrangement.
+    pub provisional: bool,
 }
 
 pub(crate) fn schedule_rows(
     year: &domain::calendar::ReceptionYear,
     today: chrono::NaiveDate,
 ) -> Vec<ScheduleRow> {
-    year.days
+    year.days.iter().map(|day| schedule_row(day, today)).collect()
+}
+
+pub(crate) fn schedule_row(day: &domain::calendar::ReceptionDay, today: chrono::NaiveDate) -> ScheduleRow {
+    ScheduleRow {
+        year: day.date.year(),
+        date: format!("{}月{}日", day.date.month(), day.date.day()),
+        iso_date: day.date.to_string(),
+        weekday: domain::calendar::weekday_zh(day.date),
+        moved: (!day.skipped.is_empty()).then(|| day.reason_zh()),
+        past: day.date < today,
+        provisional: day.provisional,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reception_days.html")]
+pub(super) struct ComingDaysPage {
+    page: PageContext,
+    weeks: u32,
+    /// By district name, in date order within each.
+    districts: Vec<(String, Vec<(Room, ScheduleRow)>)>,
+}
+
+/// Coming reception days across the city, by district (residents: no sign-in, no JavaScript).
+pub(super) async fn coming_reception_days(
+    State(state): State<AppState>,
+    page: PageContext,
+) -> Result<ComingDaysPage, PageError> {
+    const WEEKS: u32 = 8;
+    let today = state.app.clock().today();
+    let coming = state
+        .app
+        .coming_reception_days(WEEKS * 7)
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?;
+    // Districts in the order of their official codes (the division tree is loaded in that order).
+    let mut districts: Vec<(i64, String)> = coming
         .iter()
-        .map(|day| ScheduleRow {
-            date: format!("{}月{}日", day.date.month(), day.date.day()),
-            iso_date: day.date.to_string(),
-            weekday: domain::calendar::weekday_zh(day.date),
-            moved: (!day.skipped.is_empty()).then(|| day.reason_zh()),
-            past: day.date < today,
+        .map(|c| (c.room.district_id, c.room.district_name.clone()))
+        .collect();
+    districts.sort();
+    districts.dedup();
+    let districts = districts
+        .into_iter()
+        .map(|(id, name)| {
+            let rows = coming
+                .iter()
+                .filter(|c| c.room.district_id == id)
+                .map(|c| (c.room.clone(), schedule_row(&c.day, today)))
+                .collect();
+            (name, rows)
         })
-        .collect()
+        .collect();
+    Ok(ComingDaysPage {
+        page,
+        weeks: WEEKS,
+        districts,
+    })
 }
 
 pub(super) async fn room(
