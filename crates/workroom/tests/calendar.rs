@@ -94,6 +94,12 @@ async fn reception_days_are_published_with_their_reasons(db: TestDatabase) {
         "{page}"
     );
     assert!(page.contains("2026-03-15 为星期日，顺延至 2026-03-16（星期一）"));
+    assert!(
+        page.contains(
+            "下次接待：<strong><time datetime=\"2027-01-15\">2027年1月15日</time> 星期五</strong>（暂定）"
+        ),
+        "{page}"
+    );
     let poster = get_text(&app.client, &app.url(&format!("/rooms/{HONGQIAO}/poster"))).await;
     assert!(poster.contains("<time datetime=\"2026-11-16\">11月16日</time>"));
 

@@ -47,6 +47,8 @@ pub(super) struct RoomPage {
     year: i32,
     schedule: Vec<ScheduleRow>,
     provisional: bool,
+    /// The next reception day from today, which may be in the next year.
+    next: Option<ScheduleRow>,
 }
 
 /// One reception day as the public pages show it.
@@ -139,7 +141,15 @@ pub(super) async fn room(
         .await
         .map_err(|err| PageError::new(page.clone(), err))?;
     let today = state.app.clock().today();
+    let next = state
+        .app
+        .upcoming_reception_days(std::slice::from_ref(&public.room), today, 400)
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?
+        .first()
+        .map(|u| schedule_row(&u.day, today));
     Ok(RoomPage {
+        next,
         page,
         schedule: schedule_rows(&public.schedule, today),
         provisional: public.schedule.provisional,
