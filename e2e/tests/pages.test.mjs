@@ -29,6 +29,7 @@ const STAFF_PAGES = [
   ['demo-district', 'import', '/admin/members/import'],
   ['demo-district', 'staffing', '/admin/staffing'],
   ['demo-district', 'calendar', '/admin/calendar?year=2024'],
+  ['demo-staff', 'sessions', '/admin/rooms/1/sessions?year=2026'],
   ['demo-city', 'calendar-city', '/admin/calendar'],
   ['demo-district', 'community-manage', '/divisions/440104001007'],
   ['demo-district', 'forbidden', '/admin/audit'],

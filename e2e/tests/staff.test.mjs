@@ -2,7 +2,7 @@
 // password and is made to choose their own; the city office checks the audit trail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, SCREENSHOTS, launch, phonePage, signIn } from './support.mjs';
+import { BASE, SCREENSHOTS, launch, overflowsHorizontally, phonePage, signIn, wcagViolations } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -69,5 +69,37 @@ test('district staff download the roster template and import it', async () => {
   await page.getByRole('button', { name: '上传并导入' }).click();
   assert.match(await page.getByRole('status').textContent(), /试导入（未保存）：共 1 行/);
   await page.screenshot({ path: `${SCREENSHOTS}import-done.png`, fullPage: true });
+  await context.close();
+});
+
+test('room staff plan next year from the calendar, move a day with a reason and print its notice', async () => {
+  const { context, page } = await phonePage(browser, { javaScriptEnabled: false });
+  await signIn(page, 'demo-staff');
+  await page.getByRole('link', { name: '接待日安排' }).first().click();
+  const year = new Date().getFullYear() + 1;
+  await page.getByLabel('年份').fill(String(year));
+  await page.getByRole('button', { name: '查看' }).click();
+  await page.getByRole('button', { name: `按接待日历排定 ${year} 年剩余的接待日` }).click();
+  assert.match(await page.getByRole('status').textContent(), /已按接待日历排定 6 个接待日/);
+  assert.deepEqual(await wcagViolations(page), []);
+  assert.equal(await overflowsHorizontally(page), false);
+  const first = page.locator('.sessions > li').first();
+  await first.getByText('调整安排').click();
+  await first.getByLabel('开始').fill('14:30');
+  await first.getByLabel('结束').fill('17:00');
+  await first.getByLabel('调整原因（必填）').fill('上午社区有其他活动');
+  await first.getByRole('button', { name: '保存调整' }).click();
+  assert.match(await page.getByRole('status').textContent(), /已调整/);
+  await page.screenshot({ path: `${SCREENSHOTS}sessions-adjusted.png`, fullPage: true });
+  const notice = page.locator('.sessions > li').first().getByRole('link', { name: '打印公告（A4）' });
+  await notice.click();
+  assert.match(await page.locator('main').textContent(), /14:30–17:00/);
+  assert.deepEqual(await wcagViolations(page), []);
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, 'the notice prints on one A4 page');
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.screenshot({ path: `${SCREENSHOTS}notice.png`, fullPage: true });
   await context.close();
 });

@@ -12,6 +12,7 @@ pub mod divisions;
 mod error;
 pub mod rooms;
 pub mod roster;
+pub mod sessions;
 pub mod staffing;
 pub mod units;
 

@@ -2,6 +2,7 @@
 //! system as a file is written here, with spreadsheet formula injection neutralised.
 
 pub mod csv_export;
+pub mod ical;
 pub mod qr;
 pub mod spreadsheet_text;
 pub mod xlsx;

@@ -241,6 +241,9 @@ pub enum Action {
     ManageStaffing,
     /// Add a version of the rules (R17) or load an official holiday arrangement: the city general office.
     EditRules,
+    /// Plan a room's reception sessions, adjust them and mark their notices posted (R9): the room's staff,
+    /// its street lead, its district and the city.
+    ManageSessions,
     /// Set a district's own reception day and block dates for important events (R9) at a place; a place
     /// without a district is the whole city.
     ManageCalendar,
@@ -258,6 +261,13 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
                 _ => false,
             }
         }
+        Action::ManageSessions => match actor.role {
+            Role::CityOffice => true,
+            Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {
+                target.room_id.is_some() && actor.scope.covers(target)
+            }
+            _ => false,
+        },
         Action::ManageCalendar => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),

@@ -11,6 +11,7 @@ mod error;
 pub mod migration;
 pub mod roster;
 pub mod scope;
+pub mod sessions;
 pub mod settings;
 pub mod staffing;
 pub mod units;

@@ -88,6 +88,22 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         .await
         .unwrap();
     let target = created["account"]["id"].as_i64().unwrap();
+    // 洪桥's 2027 reception sessions, planned by the city office, for the session routes.
+    let generated = app
+        .with_token(Method::POST, "/api/v1/rooms/1/sessions/generate?year=2027", &city)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(generated.status(), 200);
+    let sessions: Value = app
+        .with_token(Method::GET, "/api/v1/rooms/1/sessions?year=2027", &city)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = sessions[0]["id"].as_i64().unwrap();
     //                                         anon city dist strt stff mmbr dept ptn  other
     let table = vec![
         row(
@@ -349,6 +365,54 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/admin/calendar",
             [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        // Reception sessions and notices: the room's staff, its street lead, its district, the city.
+        row(
+            Method::GET,
+            "/api/v1/rooms/1/sessions?year=2027",
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/rooms/1/sessions/generate?year=2027",
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/sessions/{session}"),
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{session}"),
+            json!({ "place": "矩阵测试地点 {who}", "reason": "矩阵测试" }),
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/sessions/{session}/notice"),
+            json!({ "where": "社区公告栏" }),
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/notices/late",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/rooms/1/sessions?year=2027",
+            [LOGIN, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/sessions/{session}/notice"),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/rooms/1/calendar.ics",
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         // Last: each caller ends its own token.
         row(

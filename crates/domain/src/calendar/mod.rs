@@ -4,6 +4,7 @@
 pub mod arrangement;
 pub mod reception;
 pub mod rules;
+pub mod session;
 pub mod work;
 
 pub use arrangement::{Arrangement, ArrangementError, Festival, OfficialKind, weekday_zh};
@@ -12,6 +13,7 @@ pub use reception::{
     reception_days,
 };
 pub use rules::{RuleBook, RuleError, RuleSet, regulation_effective_date};
+pub use session::{NoticeStatus, SessionHours, SessionStatus, notice_status};
 pub use work::{DayKind, WorkCalendar};
 
 #[cfg(test)]

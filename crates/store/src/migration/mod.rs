@@ -10,6 +10,7 @@ mod m20261130_000005_member_roster;
 mod m20261130_000006_room_details;
 mod m20261130_000007_conveners;
 mod m20261130_000008_calendar;
+mod m20261130_000009_reception_sessions;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_room_details::Migration),
             Box::new(m20261130_000007_conveners::Migration),
             Box::new(m20261130_000008_calendar::Migration),
+            Box::new(m20261130_000009_reception_sessions::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod calendar;
 mod divisions;
 mod members;
 mod public;
+mod sessions;
 mod staffing;
 mod units;
 
@@ -33,6 +34,7 @@ use crate::AppState;
         (name = "members", description = "委员与名册导入"),
         (name = "public", description = "公开信息（无需登录）：工作室与委员"),
         (name = "calendar", description = "接待日历（R9、R17）：接待日、国务院节假日安排、规则版本、各区接待日与重要活动日"),
+        (name = "sessions", description = "接待日安排与公告（R9）：按日历排定、调整（留存原因）、标记张贴"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
     ),
     modifiers(&BearerAuth)
@@ -68,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(public::router())
         .merge(staffing::router())
         .merge(calendar::router())
+        .merge(sessions::router())
         .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
             app::roster::MAX_ROSTER_BYTES + 64 * 1024,
         )))

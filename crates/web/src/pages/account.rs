@@ -192,7 +192,10 @@ pub(super) async fn logout(
 pub(super) struct MePage {
     page: PageContext,
     account: Account,
-    rooms: Vec<Room>,
+    /// The caller's rooms, each with whether the caller keeps its reception sessions.
+    rooms: Vec<(Room, bool)>,
+    /// Sessions whose notice is or was late (R9), for staff, street leads and districts.
+    late: Vec<app::sessions::SessionView>,
 }
 
 pub(super) async fn me(
@@ -200,15 +203,30 @@ pub(super) async fn me(
     page: PageContext,
     PageCaller(caller): PageCaller,
 ) -> Result<Response, PageError> {
+    let acting = caller.acting();
+    let fail = |err| PageError::new(page.clone(), err);
     let rooms = state
         .app
-        .rooms(&caller.acting())
+        .rooms(&acting)
         .await
-        .map_err(|err| PageError::new(page.clone(), err))?;
+        .map_err(fail)?
+        .into_iter()
+        .map(|room| {
+            let place = domain::authz::Place {
+                district_id: Some(room.district_id),
+                street_id: Some(room.street_id),
+                room_id: Some(room.id),
+            };
+            let keeps = acting.may(domain::authz::Action::ManageSessions, &place);
+            (room, keeps)
+        })
+        .collect();
+    let late = state.app.late_notices(&acting).await.map_err(fail)?;
     Ok(MePage {
         page,
         account: caller.auth.account,
         rooms,
+        late,
     }
     .into_response())
 }

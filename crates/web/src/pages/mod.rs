@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod calendar;
 mod rooms;
+mod sessions;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -82,6 +83,12 @@ pub fn router() -> Router<AppState> {
         .route("/rooms/{id}", get(rooms::room))
         .route("/rooms/{id}/poster", get(rooms::poster))
         .route("/reception-days", get(rooms::coming_reception_days))
+        .route("/rooms/{id}/calendar.ics", get(sessions::room_feed))
+        .route("/sessions/{id}/notice", get(sessions::notice))
+        .route("/admin/rooms/{id}/sessions", get(sessions::sessions))
+        .route("/admin/rooms/{id}/sessions/generate", post(sessions::generate))
+        .route("/admin/sessions/{id}/adjust", post(sessions::adjust))
+        .route("/admin/sessions/{id}/notice", post(sessions::notice_posted))
 }
 
 #[derive(Template, WebTemplate)]

@@ -49,6 +49,8 @@ pub(super) struct RoomPage {
     provisional: bool,
     /// The next reception day from today, which may be in the next year.
     next: Option<ScheduleRow>,
+    /// Planned sessions of the coming months: (date in words, session, members' names).
+    sessions: Vec<(String, app::sessions::SessionRecord, String)>,
 }
 
 /// One reception day as the public pages show it.
@@ -148,8 +150,25 @@ pub(super) async fn room(
         .map_err(|err| PageError::new(page.clone(), err))?
         .first()
         .map(|u| schedule_row(&u.day, today));
+    let sessions = state
+        .app
+        .public_sessions(public.room.id, today, today + chrono::Days::new(120))
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?
+        .into_iter()
+        .map(|s| {
+            let names = s
+                .members
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、");
+            (super::sessions::date_zh(s.date), s, names)
+        })
+        .collect();
     Ok(RoomPage {
         next,
+        sessions,
         page,
         schedule: schedule_rows(&public.schedule, today),
         provisional: public.schedule.provisional,

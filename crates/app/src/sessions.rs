@@ -1,0 +1,380 @@
+//! Reception sessions (接待日安排) and notices (公告, R9): generated from the reception calendar for a room
+//! and year, adjusted by staff with a reason kept in the session's history, and each notice marked posted
+//! with when and where. A notice that went up after its due day stays late in the record.
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::authz::{Action, Place};
+use domain::calendar::{NoticeStatus, SessionHours, SessionStatus, notice_status};
+use store::sessions::{NewSession, SessionValues};
+pub use store::sessions::{SessionChange, SessionRecord};
+use store::units::Room;
+
+use crate::access::{Acting, not_visible};
+use crate::{App, AppError};
+
+/// A session with its room and where its notice stands today.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    pub session: SessionRecord,
+    pub room: Room,
+    pub notice: NoticeStatus,
+}
+
+/// What staff may change; `None` keeps the value.
+#[derive(Debug, Clone, Default)]
+pub struct SessionAdjustment {
+    pub date: Option<NaiveDate>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: Option<String>,
+    pub member_ids: Option<Vec<i64>>,
+    /// `planned`, `held` or `cancelled`.
+    pub status: Option<String>,
+}
+
+fn room_place(room: &Room) -> Place {
+    Place {
+        district_id: Some(room.district_id),
+        street_id: Some(room.street_id),
+        room_id: Some(room.id),
+    }
+}
+
+impl App {
+    /// The room, if the actor keeps its sessions; 403 (or 404 for the city) otherwise.
+    async fn room_for_sessions(&self, acting: &Acting, room_id: i64) -> Result<Room, AppError> {
+        let scope = acting.scope();
+        let room = self
+            .store()
+            .room(room_id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "工作室"))?;
+        acting.require(Action::ManageSessions, &room_place(&room))?;
+        Ok(room)
+    }
+
+    fn view(&self, session: SessionRecord, room: Room) -> SessionView {
+        let notice = notice_status(session.notice_due, session.notice_posted_on, self.clock().today());
+        SessionView {
+            session,
+            room,
+            notice,
+        }
+    }
+
+    /// Creates a session for each coming reception day of the room in `year` that has none yet: the
+    /// room's address, 09:00–11:30, every member serving in the room on duty. Returns (created, total).
+    pub async fn generate_sessions(
+        &self,
+        acting: &Acting,
+        room_id: i64,
+        year: i32,
+    ) -> Result<(usize, usize), AppError> {
+        let room = self.room_for_sessions(acting, room_id).await?;
+        if !room.open {
+            return Err(AppError::Conflict("该工作室已停止接待，不能排定接待日".into()));
+        }
+        let today = self.clock().today();
+        let days = self.room_reception_days(room_id, year).await?.days;
+        let members: Vec<i64> = self
+            .store()
+            .room_members(room_id)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let coming: Vec<NewSession> = days
+            .days
+            .iter()
+            .filter(|d| d.date >= today)
+            .map(|d| NewSession {
+                room_id,
+                district_id: room.district_id,
+                date: d.date,
+                nominal_date: d.nominal_date,
+                hours: SessionHours::default_morning(),
+                place: room.address.clone(),
+                notice_due: d.notice_by,
+                member_ids: members.clone(),
+            })
+            .collect();
+        let created = self
+            .store()
+            .create_sessions(&acting.who(), &coming, self.clock().now())
+            .await?;
+        Ok((created, coming.len()))
+    }
+
+    /// A room's sessions of a year, for those who keep them.
+    pub async fn room_sessions(
+        &self,
+        acting: &Acting,
+        room_id: i64,
+        year: i32,
+    ) -> Result<(Room, Vec<SessionView>), AppError> {
+        let room = self.room_for_sessions(acting, room_id).await?;
+        let (from, to) = year_bounds(year)?;
+        let sessions = self.store().sessions_in_rooms(&[room_id], from, to).await?;
+        let views = sessions.into_iter().map(|s| self.view(s, room.clone())).collect();
+        Ok((room, views))
+    }
+
+    /// The published sessions of an open room between two dates: not cancelled.
+    pub async fn public_sessions(
+        &self,
+        room_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SessionRecord>, AppError> {
+        Ok(self
+            .store()
+            .sessions_in_rooms(&[room_id], from, to)
+            .await?
+            .into_iter()
+            .filter(|s| s.status != SessionStatus::Cancelled)
+            .collect())
+    }
+
+    /// One session with its history, for those who keep it.
+    pub async fn session_detail(
+        &self,
+        acting: &Acting,
+        id: i64,
+    ) -> Result<(SessionView, Vec<SessionChange>), AppError> {
+        let scope = acting.scope();
+        let session = self
+            .store()
+            .reception_session(id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "接待日安排"))?;
+        let room = self.room_for_sessions(acting, session.room_id).await?;
+        let changes = self.store().session_changes(id).await?;
+        Ok((self.view(session, room), changes))
+    }
+
+    /// The notice of a session as residents see it: an open room's session that is not cancelled.
+    pub async fn public_notice(&self, id: i64) -> Result<(Room, SessionRecord), AppError> {
+        let missing = || AppError::NotFound("没有这个接待日公告".into());
+        let session = self
+            .store()
+            .reception_session(id)
+            .await?
+            .filter(|s| s.status != SessionStatus::Cancelled)
+            .ok_or_else(missing)?;
+        let room = self
+            .store()
+            .room(session.room_id)
+            .await?
+            .filter(|r| r.open)
+            .ok_or_else(missing)?;
+        Ok((room, session))
+    }
+
+    /// Adjusts a session; the reason is required and kept in its history.
+    pub async fn adjust_session(
+        &self,
+        acting: &Acting,
+        id: i64,
+        adjustment: &SessionAdjustment,
+        reason: &str,
+    ) -> Result<SessionView, AppError> {
+        let (view, _) = self.session_detail(acting, id).await?;
+        let before = view.session;
+        let reason = domain::text::single_line(reason, 200)
+            .map_err(|err| AppError::invalid("reason", format!("调整原因{err}")))?;
+        let today = self.clock().today();
+        let date = adjustment.date.unwrap_or(before.date);
+        let hours = match (&adjustment.starts_at, &adjustment.ends_at) {
+            (None, None) => before.hours,
+            (starts, ends) => SessionHours::parse(
+                starts.as_deref().unwrap_or(&before.hours.starts_text()),
+                ends.as_deref().unwrap_or(&before.hours.ends_text()),
+            )
+            .map_err(|message| AppError::invalid("starts_at", message))?,
+        };
+        let place = match &adjustment.place {
+            Some(raw) => domain::text::single_line(raw, 200)
+                .map_err(|err| AppError::invalid("place", format!("地点{err}")))?,
+            None => before.place.clone(),
+        };
+        let status = match adjustment.status.as_deref() {
+            Some(raw) => SessionStatus::parse(raw.trim()).ok_or_else(|| {
+                AppError::invalid(
+                    "status",
+                    "状态应为 planned（待接待）、held（已接待）或 cancelled（已取消）",
+                )
+            })?,
+            None => before.status,
+        };
+        let mut member_ids: Vec<i64> = adjustment
+            .member_ids
+            .clone()
+            .unwrap_or_else(|| before.members.iter().map(|m| m.id).collect());
+        member_ids.sort_unstable();
+        member_ids.dedup();
+        if adjustment.member_ids.is_some() {
+            let serving: Vec<i64> = self
+                .store()
+                .room_members(before.room_id)
+                .await?
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            if let Some(stranger) = member_ids.iter().find(|id| !serving.contains(id)) {
+                return Err(AppError::invalid(
+                    "member_ids",
+                    format!("编号为 {stranger} 的委员不在本工作室履职"),
+                ));
+            }
+        }
+        if date != before.date {
+            if before.date < today {
+                return Err(AppError::Conflict("已过去的接待日不能改期".into()));
+            }
+            if date < today {
+                return Err(AppError::invalid("date", "不能改到已过去的日期"));
+            }
+            if date.year() != before.nominal_date.year() {
+                return Err(AppError::invalid("date", "接待日不能改到另一年"));
+            }
+        }
+        if status == SessionStatus::Held && date > today {
+            return Err(AppError::invalid("status", "接待日还没到，不能标为已接待"));
+        }
+        let lead = self
+            .store()
+            .rule_book()
+            .await?
+            .in_effect(date)
+            .map_or(3, |r| r.notice_lead_days);
+        let notice_due = date - Days::new(u64::from(lead));
+        let mut changed = Vec::new();
+        if date != before.date {
+            changed.push(format!("日期 {} → {date}", before.date));
+        }
+        if hours != before.hours {
+            changed.push(format!(
+                "时间 {}–{} → {}–{}",
+                before.hours.starts_text(),
+                before.hours.ends_text(),
+                hours.starts_text(),
+                hours.ends_text()
+            ));
+        }
+        if place != before.place {
+            changed.push(format!("地点 {} → {place}", before.place));
+        }
+        if status != before.status {
+            changed.push(format!(
+                "状态 {} → {}",
+                before.status.label_zh(),
+                status.label_zh()
+            ));
+        }
+        let before_ids: Vec<i64> = {
+            let mut ids: Vec<i64> = before.members.iter().map(|m| m.id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        if member_ids != before_ids {
+            changed.push(format!(
+                "接待委员 {} 人 → {} 人",
+                before_ids.len(),
+                member_ids.len()
+            ));
+        }
+        if changed.is_empty() {
+            return Err(AppError::invalid("reason", "没有修改任何内容"));
+        }
+        let values = SessionValues {
+            date,
+            hours,
+            place,
+            status,
+            notice_due,
+            member_ids,
+        };
+        self.store()
+            .update_session(
+                &acting.who(),
+                &before,
+                &values,
+                &changed.join("；"),
+                &reason,
+                self.clock().now(),
+            )
+            .await?;
+        Ok(self.session_detail(acting, id).await?.0)
+    }
+
+    /// Marks a session's notice posted (default today) at a place, e.g. the community bulletin board.
+    pub async fn mark_notice_posted(
+        &self,
+        acting: &Acting,
+        id: i64,
+        place: &str,
+        posted_on: Option<NaiveDate>,
+    ) -> Result<SessionView, AppError> {
+        let (view, _) = self.session_detail(acting, id).await?;
+        let place = domain::text::single_line(place, 200)
+            .map_err(|err| AppError::invalid("where", format!("张贴地点{err}")))?;
+        let today = self.clock().today();
+        let posted_on = posted_on.unwrap_or(today);
+        if posted_on > today {
+            return Err(AppError::invalid("posted_on", "张贴日期不能晚于今天"));
+        }
+        if view.session.status == SessionStatus::Cancelled {
+            return Err(AppError::Conflict("该接待日已取消，无需张贴公告".into()));
+        }
+        self.store()
+            .mark_notice_posted(
+                &acting.who(),
+                &view.session,
+                posted_on,
+                &place,
+                self.clock().now(),
+            )
+            .await?;
+        Ok(self.session_detail(acting, id).await?.0)
+    }
+
+    /// Sessions in the actor's rooms whose notice is or was late, from 60 days back to 60 ahead: the staff
+    /// dashboard's and the street lead's list. Empty for those who keep no sessions.
+    pub async fn late_notices(&self, acting: &Acting) -> Result<Vec<SessionView>, AppError> {
+        let rooms: Vec<Room> = self
+            .store()
+            .rooms_in_scope(&acting.scope())
+            .await?
+            .into_iter()
+            .filter(|r| acting.may(Action::ManageSessions, &room_place(r)))
+            .collect();
+        if rooms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let today = self.clock().today();
+        let ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
+        let sessions = self
+            .store()
+            .sessions_in_rooms(&ids, today - Days::new(60), today + Days::new(60))
+            .await?;
+        Ok(sessions
+            .into_iter()
+            .filter(|s| s.status != SessionStatus::Cancelled)
+            .filter_map(|s| {
+                let room = rooms.iter().find(|r| r.id == s.room_id)?.clone();
+                Some(self.view(s, room))
+            })
+            .filter(|v| v.notice.is_late())
+            .collect())
+    }
+}
+
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), AppError> {
+    match (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) {
+        (Some(from), Some(to)) if (2019..=2100).contains(&year) => Ok((from, to)),
+        _ => Err(AppError::invalid("year", "年份应在 2019–2100 之间")),
+    }
+}
