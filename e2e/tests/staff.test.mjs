@@ -73,7 +73,8 @@ test('district staff download the roster template and import it', async () => {
 });
 
 test('room staff plan next year from the calendar, move a day with a reason and print its notice', async () => {
-  const { context, page } = await phonePage(browser, { javaScriptEnabled: false });
+  // With JavaScript on, for axe; the forms themselves are plain HTML posts.
+  const { context, page } = await phonePage(browser);
   await signIn(page, 'demo-staff');
   await page.getByRole('link', { name: '接待日安排' }).first().click();
   const year = new Date().getFullYear() + 1;
