@@ -2,7 +2,9 @@
 //! Real Guangzhou places (越秀区洪桥街道, 海珠区); people and rooms are invented. The demo accounts of
 //! shared/CONTRACT.md exist only here, all with the password [`DEMO_PASSWORD`].
 
+use chrono::{Datelike, Days};
 use domain::authz::{Role, Scope};
+use domain::calendar::{SessionHours, SessionStatus};
 use domain::department::DepartmentKind;
 use domain::member::MemberLevel;
 use domain::org::DivisionCode;
@@ -10,8 +12,9 @@ use domain::room::RoomKind;
 use domain::staffing::ConvenerTitle;
 use store::accounts::NewAccount;
 use store::audit::Who;
+use store::sessions::NewSession;
 use store::settings::DEMO_LOADED_AT;
-use store::units::{DivisionIds, NewRoom};
+use store::units::{DivisionIds, NewRoom, Room};
 
 use crate::auth::{account_error, hash_password};
 use crate::{App, AppError};
@@ -175,6 +178,7 @@ impl App {
         }
         let room = created_rooms[0].clone();
         self.load_demo_members(&who, now).await?;
+        self.load_demo_sessions(&who, &created_rooms).await?;
         // The demo member account is the city-level member 陈思远 of the roster, serving in 洪桥.
         let member = store
             .member_named("陈思远", MemberLevel::City)
@@ -285,6 +289,56 @@ impl App {
 const DEMO_MEMBERS: &str = include_str!("../../../data/demo/members.csv");
 
 impl App {
+    /// This year's reception sessions of every demo room: the past ones held with their notice posted on
+    /// time, except the last past one of 海珠区流动委员工作室, posted a day late; the coming ones planned.
+    async fn load_demo_sessions(&self, who: &Who, rooms: &[Room]) -> Result<(), AppError> {
+        let today = self.clock().today();
+        let year = today.year();
+        let mut sessions = Vec::new();
+        for room in rooms {
+            let days = self.room_reception_days(room.id, year).await?.days;
+            let members: Vec<i64> = self
+                .store()
+                .room_members(room.id)
+                .await?
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            let last_past = days.days.iter().rev().find(|d| d.date < today).map(|d| d.date);
+            for day in &days.days {
+                let past = day.date < today;
+                let late = room.kind == RoomKind::Mobile
+                    && room.district_name == "海珠区"
+                    && Some(day.date) == last_past;
+                let posted_on = if late {
+                    day.notice_by + Days::new(1)
+                } else {
+                    day.notice_by - Days::new(1)
+                };
+                sessions.push(NewSession {
+                    room_id: room.id,
+                    district_id: room.district_id,
+                    date: day.date,
+                    nominal_date: day.nominal_date,
+                    hours: SessionHours::default_morning(),
+                    place: room.address.clone(),
+                    notice_due: day.notice_by,
+                    member_ids: members.clone(),
+                    status: if past {
+                        SessionStatus::Held
+                    } else {
+                        SessionStatus::Planned
+                    },
+                    notice_posted: (past || posted_on <= today).then(|| (posted_on, "社区公告栏".to_owned())),
+                });
+            }
+        }
+        self.store()
+            .create_sessions(who, &sessions, self.clock().now())
+            .await?;
+        Ok(())
+    }
+
     /// Loads `data/demo/members.csv` through the same checks and storage as a real roster import.
     async fn load_demo_members(&self, who: &Who, now: chrono::DateTime<chrono::Utc>) -> Result<(), AppError> {
         use std::collections::{HashMap, HashSet};

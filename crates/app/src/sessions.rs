@@ -96,6 +96,8 @@ impl App {
                 place: room.address.clone(),
                 notice_due: d.notice_by,
                 member_ids: members.clone(),
+                status: SessionStatus::Planned,
+                notice_posted: None,
             })
             .collect();
         let created = self

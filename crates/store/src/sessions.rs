@@ -51,6 +51,10 @@ pub struct NewSession {
     pub place: String,
     pub notice_due: NaiveDate,
     pub member_ids: Vec<i64>,
+    /// `Planned` for a session planned ahead; the demo set also records past ones as held.
+    pub status: SessionStatus,
+    /// When and where the notice went up, if it already did.
+    pub notice_posted: Option<(NaiveDate, String)>,
 }
 
 /// A session's values after an adjustment.
@@ -100,11 +104,11 @@ impl Store {
                 starts_at: Set(new.hours.starts_text()),
                 ends_at: Set(new.hours.ends_text()),
                 place: Set(new.place.clone()),
-                status: Set(SessionStatus::Planned.as_str().to_owned()),
+                status: Set(new.status.as_str().to_owned()),
                 notice_due: Set(new.notice_due),
-                notice_posted_on: Set(None),
-                notice_posted_where: Set(None),
-                notice_posted_by: Set(None),
+                notice_posted_on: Set(new.notice_posted.as_ref().map(|(on, _)| *on)),
+                notice_posted_where: Set(new.notice_posted.as_ref().map(|(_, at)| at.clone())),
+                notice_posted_by: Set(new.notice_posted.as_ref().map(|_| who.label.clone())),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
