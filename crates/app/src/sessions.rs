@@ -371,6 +371,72 @@ impl App {
     }
 }
 
+impl App {
+    /// The signed-in member's id; refused for any other account.
+    fn own_member(acting: &Acting) -> Result<i64, AppError> {
+        match acting.scope() {
+            domain::authz::Scope::Member { member_id, .. } => Ok(member_id),
+            _ => Err(AppError::Forbidden("只有委员本人可以管理自己的接待日历".into())),
+        }
+    }
+
+    /// Issues the member a new private calendar-feed token (the old one stops working) and returns it;
+    /// only its SHA-256 is kept.
+    pub async fn issue_member_feed(&self, acting: &Acting) -> Result<String, AppError> {
+        let member_id = Self::own_member(acting)?;
+        let token = crate::auth::random_secret();
+        self.store()
+            .replace_member_feed_token(
+                &acting.who(),
+                member_id,
+                Some(&crate::auth::token_hash(&token)),
+                self.clock().now(),
+            )
+            .await?;
+        Ok(token)
+    }
+
+    /// Revokes the member's feed: the link stops working.
+    pub async fn revoke_member_feed(&self, acting: &Acting) -> Result<(), AppError> {
+        let member_id = Self::own_member(acting)?;
+        Ok(self
+            .store()
+            .replace_member_feed_token(&acting.who(), member_id, None, self.clock().now())
+            .await?)
+    }
+
+    pub async fn member_has_feed(&self, acting: &Acting) -> Result<bool, AppError> {
+        let member_id = Self::own_member(acting)?;
+        Ok(self.store().member_has_feed(member_id).await?)
+    }
+
+    /// The sessions a feed token's member is on duty at, a year back to a year ahead, with their rooms;
+    /// 404 for an unknown or revoked token.
+    pub async fn member_feed(&self, token: &str) -> Result<Vec<(Room, SessionRecord)>, AppError> {
+        let missing = || AppError::NotFound("没有这个日历，或链接已失效".into());
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(missing());
+        }
+        let member_id = self
+            .store()
+            .member_by_feed_token(&crate::auth::token_hash(token))
+            .await?
+            .ok_or_else(missing)?;
+        let today = self.clock().today();
+        let sessions = self
+            .store()
+            .sessions_of_member(member_id, today - Days::new(366), today + Days::new(366))
+            .await?;
+        let mut out = Vec::with_capacity(sessions.len());
+        for session in sessions {
+            if let Some(room) = self.store().room(session.room_id).await? {
+                out.push((room, session));
+            }
+        }
+        Ok(out)
+    }
+}
+
 fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), AppError> {
     match (
         NaiveDate::from_ymd_opt(year, 1, 1),

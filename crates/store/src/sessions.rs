@@ -11,7 +11,9 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{member, reception_session, reception_session_change, reception_session_member, room};
+use crate::entity::{
+    member, member_feed_token, reception_session, reception_session_change, reception_session_member, room,
+};
 use crate::{Store, StoreError};
 
 /// A member on duty, by name (published on the notice).
@@ -313,6 +315,95 @@ impl Store {
         audit::append(&txn, who, now, change).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Sessions a member is on duty at between two dates, by date.
+    pub async fn sessions_of_member(
+        &self,
+        member_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
+        let ids: Vec<i64> = reception_session_member::Entity::find()
+            .filter(reception_session_member::Column::MemberId.eq(member_id))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|l| l.session_id)
+            .collect();
+        let rows = reception_session::Entity::find()
+            .filter(reception_session::Column::Id.is_in(ids))
+            .filter(reception_session::Column::Date.between(from, to))
+            .order_by_asc(reception_session::Column::Date)
+            .all(&self.read)
+            .await?;
+        self.records(rows).await
+    }
+
+    /// Replaces a member's feed token: the old one stops working.
+    pub async fn replace_member_feed_token(
+        &self,
+        who: &Who,
+        member_id: i64,
+        token_hash: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.write.begin().await?;
+        member_feed_token::Entity::update_many()
+            .col_expr(
+                member_feed_token::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(member_feed_token::Column::MemberId.eq(member_id))
+            .filter(member_feed_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if let Some(hash) = token_hash {
+            member_feed_token::ActiveModel {
+                member_id: Set(member_id),
+                token_hash: Set(hash.to_owned()),
+                created_at: Set(now),
+                revoked_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let change = Change {
+            action: if token_hash.is_some() {
+                "member.feed.issue"
+            } else {
+                "member.feed.revoke"
+            },
+            entity: "member",
+            entity_id: member_id.to_string(),
+            district_id: None,
+            before: None,
+            after: None,
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The member whose live feed token has this hash.
+    pub async fn member_by_feed_token(&self, token_hash: &str) -> Result<Option<i64>, StoreError> {
+        Ok(member_feed_token::Entity::find()
+            .filter(member_feed_token::Column::TokenHash.eq(token_hash))
+            .filter(member_feed_token::Column::RevokedAt.is_null())
+            .one(&self.read)
+            .await?
+            .map(|row| row.member_id))
+    }
+
+    /// Whether the member has a live feed token.
+    pub async fn member_has_feed(&self, member_id: i64) -> Result<bool, StoreError> {
+        Ok(member_feed_token::Entity::find()
+            .filter(member_feed_token::Column::MemberId.eq(member_id))
+            .filter(member_feed_token::Column::RevokedAt.is_null())
+            .one(&self.read)
+            .await?
+            .is_some())
     }
 
     /// A session's adjustments, oldest first.

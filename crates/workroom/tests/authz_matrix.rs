@@ -395,6 +395,16 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             [401, 200, 200, 200, 200, 403, 403, 403, 403],
         ),
         row(
+            Method::POST,
+            "/api/v1/me/calendar-feed",
+            [401, 403, 403, 403, 403, 201, 403, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/me/calendar-feed",
+            [401, 403, 403, 403, 403, 204, 403, 403, 403],
+        ),
+        row(
             Method::GET,
             "/api/v1/notices/late",
             [401, 200, 200, 200, 200, 200, 200, 200, 200],

@@ -350,8 +350,81 @@ async fn the_staff_page_plans_adjusts_and_records_posting(db: TestDatabase) {
     assert!(!html.contains("别处"));
 }
 
+async fn members_subscribe_to_their_duties_privately(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let member = app.token("demo-member").await;
+    let staff = app.token("demo-staff").await;
+    assert_eq!(
+        call(&app, &staff, Method::POST, "/api/v1/me/calendar-feed", None)
+            .await
+            .0,
+        403
+    );
+    let (status, issued) = call(&app, &member, Method::POST, "/api/v1/me/calendar-feed", None).await;
+    assert_eq!(status, 201, "{issued}");
+    let url = issued["url"].as_str().unwrap().to_owned();
+    let feed = app.get(&url).await;
+    assert_eq!(feed.status(), 200);
+    let feed = feed.text().await.unwrap();
+    let unfolded = icalendar::parser::unfold(&feed);
+    let parsed = icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar feed");
+    let events: Vec<_> = parsed.components.iter().filter(|c| c.name == "VEVENT").collect();
+    assert_eq!(events.len(), 6, "陈思远's six duties at 洪桥 this year");
+    assert!(
+        events[0]
+            .find_prop("SUMMARY")
+            .unwrap()
+            .val
+            .as_str()
+            .contains("接待日值班")
+    );
+
+    // A new link ends the old one; revoking ends the new one; a guessed token finds nothing.
+    let (_, again) = call(&app, &member, Method::POST, "/api/v1/me/calendar-feed", None).await;
+    let second = again["url"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&url).await.status(), 404);
+    assert_eq!(app.get(&second).await.status(), 200);
+    assert_eq!(
+        call(&app, &member, Method::DELETE, "/api/v1/me/calendar-feed", None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(app.get(&second).await.status(), 404);
+    assert_eq!(app.get("/feeds/members/abc/calendar.ics").await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/feeds/members/{}/calendar.ics", "0".repeat(64)))
+            .await
+            .status(),
+        404
+    );
+
+    // On the workbench: the link is shown once after issuing.
+    let (client, csrf) = app.page_session("demo-member").await;
+    let me = get_text(&client, &app.url("/me")).await;
+    assert!(me.contains("生成订阅链接"));
+    let response = client
+        .post(app.url("/me/calendar-feed"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let html = response.text().await.unwrap();
+    let link = html
+        .split("<span class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert!(link.ends_with("/calendar.ics"), "{link}");
+    let path = link.split("127.0.0.1").nth(1).unwrap().split_once('/').unwrap().1;
+    assert_eq!(app.get(&format!("/{path}")).await.status(), 200);
+}
+
 on_both_databases!(
     sessions_are_planned_from_the_calendar_and_adjusted_with_a_reason,
     late_notices_are_flagged_and_stay_late,
-    the_staff_page_plans_adjusts_and_records_posting
+    the_staff_page_plans_adjusts_and_records_posting,
+    members_subscribe_to_their_duties_privately
 );

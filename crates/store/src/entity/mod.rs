@@ -12,6 +12,7 @@ pub mod division_name;
 pub mod holiday_arrangement;
 pub mod login_throttle;
 pub mod member;
+pub mod member_feed_token;
 pub mod official_day;
 pub mod reception_session;
 pub mod reception_session_change;

@@ -11,6 +11,7 @@ mod m20261130_000006_room_details;
 mod m20261130_000007_conveners;
 mod m20261130_000008_calendar;
 mod m20261130_000009_reception_sessions;
+mod m20261130_000010_member_feed_tokens;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_conveners::Migration),
             Box::new(m20261130_000008_calendar::Migration),
             Box::new(m20261130_000009_reception_sessions::Migration),
+            Box::new(m20261130_000010_member_feed_tokens::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_session, adjust_session))
         .routes(routes!(mark_notice_posted))
         .routes(routes!(late_notices))
+        .routes(routes!(issue_member_feed, revoke_member_feed))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -270,4 +271,42 @@ async fn late_notices(
 ) -> Result<ApiJson<Vec<SessionJson>>, ApiError> {
     let late = state.app.late_notices(&caller.acting()).await?;
     Ok(ApiJson(late.iter().map(SessionJson::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberFeedJson {
+    /// The private iCalendar feed of the member's reception duties; shown once, keep it private.
+    url: String,
+}
+
+/// Issues the signed-in member a private calendar feed of their reception duties (the previous link
+/// stops working). Members only.
+#[utoipa::path(
+    post, path = "/api/v1/me/calendar-feed", tag = "sessions",
+    responses((status = 201, body = MemberFeedJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+async fn issue_member_feed(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<(axum::http::StatusCode, ApiJson<MemberFeedJson>), ApiError> {
+    let token = state.app.issue_member_feed(&caller.acting()).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        ApiJson(MemberFeedJson {
+            url: format!("/feeds/members/{token}/calendar.ics"),
+        }),
+    ))
+}
+
+/// Revokes the member's calendar feed: the link stops working.
+#[utoipa::path(
+    delete, path = "/api/v1/me/calendar-feed", tag = "sessions",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+async fn revoke_member_feed(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.app.revoke_member_feed(&caller.acting()).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -196,12 +196,24 @@ pub(super) struct MePage {
     rooms: Vec<(Room, bool)>,
     /// Sessions whose notice is or was late (R9), for staff, street leads and districts.
     late: Vec<app::sessions::SessionView>,
+    /// For a member: whether a private calendar feed is live, and its link right after issuing.
+    feed: Option<(bool, Option<String>)>,
 }
 
 pub(super) async fn me(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
+) -> Result<Response, PageError> {
+    me_page(&state, page, &caller, None).await
+}
+
+/// The workbench; `new_feed_link` is shown once right after a member issues a calendar feed.
+pub(super) async fn me_page(
+    state: &AppState,
+    page: PageContext,
+    caller: &crate::auth::Caller,
+    new_feed_link: Option<String>,
 ) -> Result<Response, PageError> {
     let acting = caller.acting();
     let fail = |err| PageError::new(page.clone(), err);
@@ -222,11 +234,20 @@ pub(super) async fn me(
         })
         .collect();
     let late = state.app.late_notices(&acting).await.map_err(fail)?;
+    let feed = if matches!(acting.scope(), domain::authz::Scope::Member { .. }) {
+        Some((
+            state.app.member_has_feed(&acting).await.map_err(fail)?,
+            new_feed_link,
+        ))
+    } else {
+        None
+    };
     Ok(MePage {
         page,
-        account: caller.auth.account,
+        account: caller.auth.account.clone(),
         rooms,
         late,
+        feed,
     }
     .into_response())
 }

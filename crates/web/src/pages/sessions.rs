@@ -393,15 +393,7 @@ pub(super) async fn room_feed(
             });
         }
     }
-    let host = base
-        .split("://")
-        .nth(1)
-        .unwrap_or("workroom")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("workroom")
-        .to_owned();
-    let body = documents::ical::feed(&format!("{room_name}接待日"), &host, &events);
+    let body = documents::ical::feed(&format!("{room_name}接待日"), &feed_host(&base), &events);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -410,4 +402,97 @@ pub(super) async fn room_feed(
         body,
     )
         .into_response())
+}
+
+/// A member's private feed of reception duties (from `/api/v1/me/calendar-feed` or the workbench).
+pub(super) async fn member_feed(
+    State(state): State<AppState>,
+    page: PageContext,
+    headers: HeaderMap,
+    PagePath(token): PagePath<String>,
+) -> Result<Response, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let duties = state.app.member_feed(&token).await.map_err(fail)?;
+    let base = public_base(&state, &headers);
+    let events: Vec<documents::ical::FeedEvent> = duties
+        .iter()
+        .map(|(room, s)| documents::ical::FeedEvent {
+            room_id: room.id,
+            nominal_date: s.nominal_date,
+            date: s.date,
+            hours: Some((s.hours.starts, s.hours.ends)),
+            summary: format!("接待日值班：{}", room.name),
+            location: s.place.clone(),
+            description: format!(
+                "接待委员：{}",
+                s.members
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            url: format!("{base}/rooms/{}", room.id),
+            cancelled: s.status == domain::calendar::SessionStatus::Cancelled,
+        })
+        .collect();
+    let body = documents::ical::feed("我的接待日", &feed_host(&base), &events);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=600"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The installation's host name, for iCalendar UIDs.
+fn feed_host(base: &str) -> String {
+    base.split("://")
+        .nth(1)
+        .unwrap_or("workroom")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("workroom")
+        .to_owned()
+}
+
+#[derive(Deserialize)]
+pub(super) struct FeedForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Issues (or, at `/revoke`, revokes) the member's feed from the workbench and shows the workbench again.
+pub(super) async fn member_feed_form(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    PageForm(form): PageForm<FeedForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(expired(page));
+    }
+    let acting = caller.acting();
+    let link = if uri.path().ends_with("/revoke") {
+        state
+            .app
+            .revoke_member_feed(&acting)
+            .await
+            .map_err(|err| PageError::new(page.clone(), err))?;
+        None
+    } else {
+        let token = state
+            .app
+            .issue_member_feed(&acting)
+            .await
+            .map_err(|err| PageError::new(page.clone(), err))?;
+        Some(format!(
+            "{}/feeds/members/{token}/calendar.ics",
+            public_base(&state, &headers)
+        ))
+    };
+    super::account::me_page(&state, page, &caller, link).await
 }
