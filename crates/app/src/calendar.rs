@@ -44,6 +44,15 @@ pub struct RoomReceptionDays {
 pub struct UpcomingReception {
     pub room: Room,
     pub day: domain::calendar::ReceptionDay,
+    /// The planned session of that month slot, when staff have planned it (its date wins).
+    pub session: Option<store::sessions::SessionRecord>,
+}
+
+impl UpcomingReception {
+    /// The day residents should come: the planned session's date, or else the calendar's.
+    pub fn date(&self) -> NaiveDate {
+        self.session.as_ref().map_or(self.day.date, |s| s.date)
+    }
 }
 
 /// A district's calendar settings.
@@ -241,6 +250,11 @@ impl App {
         for year in first_year..=last_year {
             blocked.extend(store.blocked_dates(None, true, year).await?);
         }
+        // Sessions may have been moved a little either way from the calendar's day.
+        let open_ids: Vec<i64> = rooms.iter().filter(|r| r.open).map(|r| r.id).collect();
+        let sessions = store
+            .sessions_in_rooms(&open_ids, from - Days::new(62), until + Days::new(62))
+            .await?;
         let mut upcoming = Vec::new();
         for room in rooms.iter().filter(|r| r.open) {
             let own_days: Vec<DistrictDay> = district_days
@@ -262,21 +276,29 @@ impl App {
             };
             for year in first_year..=last_year {
                 for day in reception_days(&setup, year).days {
-                    if day.date >= from && day.date <= until {
-                        upcoming.push(UpcomingReception {
-                            room: room.clone(),
-                            day,
-                        });
+                    let session = sessions
+                        .iter()
+                        .find(|s| s.room_id == room.id && s.nominal_date == day.nominal_date)
+                        .cloned();
+                    if session
+                        .as_ref()
+                        .is_some_and(|s| s.status == domain::calendar::SessionStatus::Cancelled)
+                    {
+                        continue;
+                    }
+                    let item = UpcomingReception {
+                        room: room.clone(),
+                        day,
+                        session,
+                    };
+                    if item.date() >= from && item.date() <= until {
+                        upcoming.push(item);
                     }
                 }
             }
         }
         upcoming.sort_by(|a, b| {
-            (a.day.date, &a.room.district_name, &a.room.name).cmp(&(
-                b.day.date,
-                &b.room.district_name,
-                &b.room.name,
-            ))
+            (a.date(), a.room.district_id, &a.room.name).cmp(&(b.date(), b.room.district_id, &b.room.name))
         });
         Ok(upcoming)
     }

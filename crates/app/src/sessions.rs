@@ -18,6 +18,9 @@ pub struct SessionView {
     pub session: SessionRecord,
     pub room: Room,
     pub notice: NoticeStatus,
+    /// In a room's list, for a planned session whose day is now a day off or blocked: the day the reception
+    /// calendar gives the month slot now, with its reason.
+    pub calendar_differs: Option<(NaiveDate, String)>,
 }
 
 /// What staff may change; `None` keeps the value.
@@ -59,6 +62,7 @@ impl App {
             session,
             room,
             notice,
+            calendar_differs: None,
         }
     }
 
@@ -117,7 +121,36 @@ impl App {
         let room = self.room_for_sessions(acting, room_id).await?;
         let (from, to) = year_bounds(year)?;
         let sessions = self.store().sessions_in_rooms(&[room_id], from, to).await?;
-        let views = sessions.into_iter().map(|s| self.view(s, room.clone())).collect();
+        // A planned session whose day is now closed (a holiday arrangement or a blocked date that came
+        // after planning) is flagged with the day the calendar gives instead. A session staff moved to
+        // another open day on purpose is not.
+        let calendar = if room.open {
+            self.room_reception_days(room_id, year).await?.days.days
+        } else {
+            Vec::new()
+        };
+        let working = self.store().work_calendar(year..=year).await?;
+        let blocked: Vec<NaiveDate> = self
+            .store()
+            .blocked_dates(Some(room.district_id), false, year)
+            .await?
+            .into_iter()
+            .map(|b| b.blocked.date)
+            .collect();
+        let closed = |date: NaiveDate| !working.is_working_day(date) || blocked.contains(&date);
+        let views = sessions
+            .into_iter()
+            .map(|s| {
+                let differs = calendar
+                    .iter()
+                    .find(|d| d.nominal_date == s.nominal_date)
+                    .filter(|d| d.date != s.date && s.status == SessionStatus::Planned && closed(s.date))
+                    .map(|d| (d.date, d.reason_zh()));
+                let mut view = self.view(s, room.clone());
+                view.calendar_differs = differs;
+                view
+            })
+            .collect();
         Ok((room, views))
     }
 

@@ -139,7 +139,41 @@ async fn sessions_are_planned_from_the_calendar_and_adjusted_with_a_reason(db: T
         );
     }
 
+    // A date blocked after planning: the list says the calendar now gives another day.
+    let district = app.token("demo-district").await;
+    let (status, _) = call(
+        &app,
+        &district,
+        Method::POST,
+        "/api/v1/blocked-dates",
+        Some(json!({ "district": "440104", "date": "2027-05-17", "event": "区重要会议" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (_, list) = call(
+        &app,
+        &staff,
+        Method::GET,
+        &format!("/api/v1/rooms/{HONGQIAO}/sessions?year=2027"),
+        None,
+    )
+    .await;
+    let flagged: Vec<(&str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| Some((s["date"].as_str()?, s["calendar_date"].as_str()?)))
+        .collect();
+    assert_eq!(
+        flagged,
+        [("2027-05-17", "2027-05-18")],
+        "the January one was moved on purpose to an open day: {list}"
+    );
+
     // Residents: the printable notice, the room's page and its calendar feed.
+    let community = get_text(&app.client, &app.url("/divisions/440104001007")).await;
+    assert!(community.contains("2027年1月18日</time> 星期一"), "{community}");
+    assert!(community.contains("14:30–17:00 · 洪桥街道党群服务中心二楼 · 接待委员："));
     let notice = get_text(&app.client, &app.url(&format!("/sessions/{id}/notice"))).await;
     assert!(notice.contains("2027年1月18日（星期一） 14:30–17:00"), "{notice}");
     assert!(notice.contains("黄志坚"));

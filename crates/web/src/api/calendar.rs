@@ -48,7 +48,7 @@ pub struct SkippedJson {
 #[derive(Serialize, ToSchema)]
 pub struct ReceptionDayJson {
     /// The reception day.
-    date: NaiveDate,
+    pub(crate) date: NaiveDate,
     /// The day the rules name (e.g. the 15th) before any move to the next working day.
     nominal_date: NaiveDate,
     /// Why the day is where it is, in words.

@@ -127,8 +127,22 @@ pub struct ComingParams {
 #[derive(Serialize, ToSchema)]
 pub struct ComingReceptionJson {
     room: PublicRoomJson,
+    /// The day to come: the planned session's date when staff have planned it.
     #[serde(flatten)]
     day: ReceptionDayJson,
+    /// The planned session: hours, place and members on duty; absent until planned.
+    session: Option<PlannedSessionJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlannedSessionJson {
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    /// Members on duty, by name.
+    members: Vec<String>,
+    /// The printable notice.
+    notice_url: String,
 }
 
 /// Every open room's reception days from today on, in date order (residents: no sign-in).
@@ -148,9 +162,20 @@ async fn coming_reception_days(
     Ok(ApiJson(
         coming
             .iter()
-            .map(|c| ComingReceptionJson {
-                room: (&c.room).into(),
-                day: (&c.day).into(),
+            .map(|c| {
+                let mut day = ReceptionDayJson::from(&c.day);
+                day.date = c.date();
+                ComingReceptionJson {
+                    room: (&c.room).into(),
+                    day,
+                    session: c.session.as_ref().map(|s| PlannedSessionJson {
+                        starts_at: s.hours.starts_text(),
+                        ends_at: s.hours.ends_text(),
+                        place: s.place.clone(),
+                        members: s.members.iter().map(|m| m.name.clone()).collect(),
+                        notice_url: format!("/sessions/{}/notice", s.id),
+                    }),
+                }
             })
             .collect(),
     ))

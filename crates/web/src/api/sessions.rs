@@ -62,6 +62,9 @@ pub struct SessionJson {
     notice_late: bool,
     /// The printable notice (A4, with a QR code to the room's page).
     notice_url: String,
+    /// In a room's list, for a planned session whose day is now a day off or blocked (e.g. a holiday
+    /// arrangement loaded after planning): the day the reception calendar gives instead; absent otherwise.
+    calendar_date: Option<NaiveDate>,
 }
 
 impl From<&SessionView> for SessionJson {
@@ -91,6 +94,7 @@ impl From<&SessionView> for SessionJson {
             notice_status: view.notice.as_str().to_owned(),
             notice_late: view.notice.is_late(),
             notice_url: format!("/sessions/{}/notice", s.id),
+            calendar_date: view.calendar_differs.as_ref().map(|(date, _)| *date),
         }
     }
 }

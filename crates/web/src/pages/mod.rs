@@ -215,7 +215,7 @@ async fn division_page(
             let next = upcoming
                 .iter()
                 .find(|u| u.room.id == room.id)
-                .map(|u| rooms::schedule_row(&u.day, today_date));
+                .map(|u| rooms::upcoming_row(u, today_date));
             (room, next)
         })
         .collect();

@@ -65,6 +65,8 @@ pub(crate) struct ScheduleRow {
     pub past: bool,
     /// Computed without the year's official holiday arrangement.
     pub provisional: bool,
+    /// When the day is planned: hours, place and members on duty, in words.
+    pub session_text: Option<String>,
 }
 
 pub(crate) fn schedule_rows(
@@ -83,7 +85,39 @@ pub(crate) fn schedule_row(day: &domain::calendar::ReceptionDay, today: chrono::
         moved: (!day.skipped.is_empty()).then(|| day.reason_zh()),
         past: day.date < today,
         provisional: day.provisional,
+        session_text: None,
     }
+}
+
+/// A coming reception day as pages show it: the planned session's date, hours, place and members when
+/// staff have planned it, else the calendar's day.
+pub(crate) fn upcoming_row(item: &app::calendar::UpcomingReception, today: chrono::NaiveDate) -> ScheduleRow {
+    let mut row = schedule_row(&item.day, today);
+    if let Some(session) = &item.session {
+        let date = session.date;
+        row.year = date.year();
+        row.date = format!("{}月{}日", date.month(), date.day());
+        row.iso_date = date.to_string();
+        row.weekday = domain::calendar::weekday_zh(date);
+        row.past = date < today;
+        row.provisional = false;
+        let names: Vec<&str> = session.members.iter().map(|m| m.name.as_str()).collect();
+        let mut text = format!(
+            "{}–{} · {}",
+            session.hours.starts_text(),
+            session.hours.ends_text(),
+            session.place
+        );
+        if !names.is_empty() {
+                        text.push_str(" · 接待委员：");
+            text.push_str(&names.join("、"));
+        }
+        row.session_text = Some(text);
+        if date != item.day.date {
+            row.moved = Some(format!("工作室已将本次接待安排在 {date}"));
+        }
+    }
+    row
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,7 +154,7 @@ pub(super) async fn coming_reception_days(
             let rows = coming
                 .iter()
                 .filter(|c| c.room.district_id == id)
-                .map(|c| (c.room.clone(), schedule_row(&c.day, today)))
+                .map(|c| (c.room.clone(), upcoming_row(c, today)))
                 .collect();
             (name, rows)
         })
@@ -149,7 +183,7 @@ pub(super) async fn room(
         .await
         .map_err(|err| PageError::new(page.clone(), err))?
         .first()
-        .map(|u| schedule_row(&u.day, today));
+        .map(|u| upcoming_row(u, today));
     let sessions = state
         .app
         .public_sessions(public.room.id, today, today + chrono::Days::new(120))
