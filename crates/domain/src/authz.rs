@@ -239,6 +239,8 @@ pub enum Action {
     ManageMembers,
     /// See and keep the staffing report (R7) of a district.
     ManageStaffing,
+    /// Open, change or close work rooms (R6) at a place: the city, or a district within its district.
+    ManageRooms,
     /// Add a version of the rules (R17) or load an official holiday arrangement: the city general office.
     EditRules,
     /// Plan a room's reception sessions, adjust them and mark their notices posted (R9): the room's staff,
@@ -254,13 +256,15 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
     match action {
         // The audit trail and the rules themselves belong to the city general office.
         Action::ViewAudit | Action::EditRules => actor.role == Role::CityOffice,
-        Action::ManageAccounts | Action::ManageDivisions | Action::ManageMembers | Action::ManageStaffing => {
-            match actor.role {
-                Role::CityOffice => true,
-                Role::DistrictStaff => actor.scope.covers(target),
-                _ => false,
-            }
-        }
+        Action::ManageAccounts
+        | Action::ManageDivisions
+        | Action::ManageMembers
+        | Action::ManageStaffing
+        | Action::ManageRooms => match actor.role {
+            Role::CityOffice => true,
+            Role::DistrictStaff => actor.scope.covers(target),
+            _ => false,
+        },
         Action::ManageSessions => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {

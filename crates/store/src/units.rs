@@ -50,6 +50,17 @@ pub struct Room {
     pub receives_monthly: bool,
 }
 
+/// The editable part of a room's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomRecord {
+    pub name: String,
+    pub address: String,
+    pub opening_notes: Option<String>,
+    pub shared_with_liaison: bool,
+    pub receives_monthly: bool,
+    pub open: bool,
+}
+
 /// A new work room.
 #[derive(Debug, Clone)]
 pub struct NewRoom<'a> {
@@ -288,6 +299,49 @@ impl Store {
         txn.commit().await?;
         Ok(self
             .rooms_where(Condition::all().add(room::Column::Id.eq(row.id)))
+            .await?
+            .remove(0))
+    }
+
+    /// Replaces a room's editable record (name, address, notes, sharing, monthly, open) with its audit entry.
+    pub async fn update_room(
+        &self,
+        who: &Who,
+        before: &Room,
+        after: &RoomRecord,
+        now: DateTime<Utc>,
+    ) -> Result<Room, StoreError> {
+        let txn = self.write.begin().await?;
+        room::ActiveModel {
+            id: Set(before.id),
+            name: Set(after.name.clone()),
+            address: Set(after.address.clone()),
+            opening_notes: Set(after.opening_notes.clone()),
+            shared_with_liaison: Set(after.shared_with_liaison),
+            receives_monthly: Set(after.receives_monthly),
+            status: Set(if after.open { "open" } else { "closed" }.to_owned()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let change = Change {
+            action: "room.update",
+            entity: "room",
+            entity_id: before.id.to_string(),
+            district_id: Some(before.district_id),
+            before: Some(json!({
+                "name": before.name, "address": before.address, "open": before.open,
+                "receives_monthly": before.receives_monthly, "shared_with_liaison": before.shared_with_liaison,
+            })),
+            after: Some(json!({
+                "name": after.name, "address": after.address, "open": after.open,
+                "receives_monthly": after.receives_monthly, "shared_with_liaison": after.shared_with_liaison,
+            })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(self
+            .rooms_where(Condition::all().add(room::Column::Id.eq(before.id)))
             .await?
             .remove(0))
     }

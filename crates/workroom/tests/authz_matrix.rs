@@ -366,6 +366,24 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/calendar",
             [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
         ),
+        // Work rooms (R6): the city and district staff within their district.
+        row_with(
+            Method::POST,
+            "/api/v1/rooms",
+            json!({ "name": "矩阵工作室{n}", "kind": "fixed", "division_code": "440104003", "address": "北京街道" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::PATCH,
+            "/api/v1/rooms/1",
+            json!({ "opening_notes": "矩阵测试 {who}" }),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/rooms",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
         // Reception sessions and notices: the room's staff, its street lead, its district, the city.
         row(
             Method::GET,

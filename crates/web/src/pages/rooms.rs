@@ -109,7 +109,7 @@ pub(crate) fn upcoming_row(item: &app::calendar::UpcomingReception, today: chron
             session.place
         );
         if !names.is_empty() {
-                        text.push_str(" · 接待委员：");
+            text.push_str(" · 接待委员：");
             text.push_str(&names.join("、"));
         }
         row.session_text = Some(text);
