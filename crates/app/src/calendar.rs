@@ -255,6 +255,10 @@ impl App {
         let sessions = store
             .sessions_in_rooms(&open_ids, from - Days::new(62), until + Days::new(62))
             .await?;
+        let by_slot: std::collections::HashMap<(i64, i32, u32), &store::sessions::SessionRecord> = sessions
+            .iter()
+            .map(|s| ((s.room_id, s.nominal_date.year(), s.nominal_date.month()), s))
+            .collect();
         let mut upcoming = Vec::new();
         for room in rooms.iter().filter(|r| r.open) {
             let own_days: Vec<DistrictDay> = district_days
@@ -276,10 +280,9 @@ impl App {
             };
             for year in first_year..=last_year {
                 for day in reception_days(&setup, year).days {
-                    let session = sessions
-                        .iter()
-                        .find(|s| s.room_id == room.id && s.nominal_date == day.nominal_date)
-                        .cloned();
+                    let session = by_slot
+                        .get(&(room.id, day.nominal_date.year(), day.nominal_date.month()))
+                        .map(|s| (*s).clone());
                     if session
                         .as_ref()
                         .is_some_and(|s| s.status == domain::calendar::SessionStatus::Cancelled)
@@ -412,6 +415,13 @@ impl App {
             return Err(AppError::invalid(
                 "effective_from",
                 format!("只能从明天（{}）或以后生效", tomorrow(today)),
+            ));
+        }
+        // Reception days are reckoned month by month, so a district's own day starts with a month.
+        if effective_from.day() != 1 {
+            return Err(AppError::invalid(
+                "effective_from",
+                "本区接待日应从某月 1 日起施行（按整月排定接待日）",
             ));
         }
         if self

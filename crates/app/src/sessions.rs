@@ -143,7 +143,7 @@ impl App {
             .map(|s| {
                 let differs = calendar
                     .iter()
-                    .find(|d| d.nominal_date == s.nominal_date)
+                    .find(|d| domain::calendar::same_slot(d.nominal_date, s.nominal_date))
                     .filter(|d| d.date != s.date && s.status == SessionStatus::Planned && closed(s.date))
                     .map(|d| (d.date, d.reason_zh()));
                 let mut view = self.view(s, room.clone());
@@ -154,19 +154,21 @@ impl App {
         Ok((room, views))
     }
 
-    /// The published sessions of an open room between two dates: not cancelled.
+    /// The published sessions of a room between two dates; cancelled ones only when asked (a calendar
+    /// feed publishes the cancellation so phones drop the event).
     pub async fn public_sessions(
         &self,
         room_id: i64,
         from: NaiveDate,
         to: NaiveDate,
+        include_cancelled: bool,
     ) -> Result<Vec<SessionRecord>, AppError> {
         Ok(self
             .store()
             .sessions_in_rooms(&[room_id], from, to)
             .await?
             .into_iter()
-            .filter(|s| s.status != SessionStatus::Cancelled)
+            .filter(|s| include_cancelled || s.status != SessionStatus::Cancelled)
             .collect())
     }
 
@@ -214,7 +216,7 @@ impl App {
         reason: &str,
     ) -> Result<SessionView, AppError> {
         let (view, _) = self.session_detail(acting, id).await?;
-        let before = view.session;
+        let before = view.session.clone();
         let reason = domain::text::single_line(reason, 200)
             .map_err(|err| AppError::invalid("reason", format!("调整原因{err}")))?;
         let today = self.clock().today();
@@ -272,20 +274,48 @@ impl App {
             if date.year() != before.nominal_date.year() {
                 return Err(AppError::invalid("date", "接待日不能改到另一年"));
             }
+            // Reception days are working days (R9): never move one onto a day off or a blocked date.
+            let working = self.store().work_calendar(date.year()..=date.year()).await?;
+            let blocked = self
+                .store()
+                .blocked_dates(Some(view.room.district_id), false, date.year())
+                .await?;
+            if !working.is_working_day(date) {
+                return Err(AppError::invalid(
+                    "date",
+                    format!("{date} 不是工作日，接待日应安排在工作日"),
+                ));
+            }
+            if let Some(b) = blocked.iter().find(|b| b.blocked.date == date) {
+                return Err(AppError::invalid(
+                    "date",
+                    format!("{date} 已登记为重要活动日（{}）", b.blocked.event),
+                ));
+            }
         }
         if status == SessionStatus::Held && date > today {
             return Err(AppError::invalid("status", "接待日还没到，不能标为已接待"));
         }
-        let lead = self
-            .store()
-            .rule_book()
-            .await?
-            .in_effect(date)
-            .map_or(3, |r| r.notice_lead_days);
-        let notice_due = date - Days::new(u64::from(lead));
+        // The notice's due day moves only with the date; a notice put up for the old date no longer
+        // serves, and what it was (e.g. overdue) stays in the history.
+        let notice_due = if date == before.date {
+            before.notice_due
+        } else {
+            let lead = self
+                .store()
+                .rule_book()
+                .await?
+                .in_effect(date)
+                .map_or(3, |r| r.notice_lead_days);
+            date - Days::new(u64::from(lead))
+        };
         let mut changed = Vec::new();
         if date != before.date {
-            changed.push(format!("日期 {} → {date}", before.date));
+            changed.push(format!(
+                "日期 {} → {date}（原公告：{}，须按新日期重新张贴）",
+                before.date,
+                view.notice.label_zh()
+            ));
         }
         if hours != before.hours {
             changed.push(format!(
@@ -360,6 +390,13 @@ impl App {
         }
         if view.session.status == SessionStatus::Cancelled {
             return Err(AppError::Conflict("该接待日已取消，无需张贴公告".into()));
+        }
+        // Recorded once: a late notice cannot be made on time by recording it again with an earlier day.
+        if let Some(on) = view.session.notice_posted_on {
+            return Err(AppError::Conflict(format!("本次接待的公告已记录于 {on} 张贴")));
+        }
+        if posted_on < view.session.notice_due - Days::new(60) {
+            return Err(AppError::invalid("posted_on", "张贴日期过早，请核对"));
         }
         self.store()
             .mark_notice_posted(

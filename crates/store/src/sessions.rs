@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::calendar::{SessionHours, SessionStatus};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -90,9 +90,14 @@ impl Store {
         let txn = self.write.begin().await?;
         let mut created = 0;
         for new in sessions {
+            // One session per room and month slot, whatever nominal day a later rule gives it.
+            let first = new.nominal_date.with_day(1).unwrap_or(new.nominal_date);
+            let last = first
+                .checked_add_months(chrono::Months::new(1))
+                .map_or(new.nominal_date, |next| next - chrono::Days::new(1));
             let taken = reception_session::Entity::find()
                 .filter(reception_session::Column::RoomId.eq(new.room_id))
-                .filter(reception_session::Column::NominalDate.eq(new.nominal_date))
+                .filter(reception_session::Column::NominalDate.between(first, last))
                 .one(&txn)
                 .await?
                 .is_some();
@@ -172,8 +177,18 @@ impl Store {
             .filter(reception_session_member::Column::SessionId.is_in(ids))
             .all(&self.read)
             .await?;
+        let mut member_ids: Vec<i64> = links.iter().map(|l| l.member_id).collect();
+        member_ids.sort_unstable();
+        member_ids.dedup();
+        let mut by_session: HashMap<i64, Vec<i64>> = HashMap::new();
+        for link in &links {
+            by_session
+                .entry(link.session_id)
+                .or_default()
+                .push(link.member_id);
+        }
         let names: HashMap<i64, String> = member::Entity::find()
-            .filter(member::Column::Id.is_in(links.iter().map(|l| l.member_id)))
+            .filter(member::Column::Id.is_in(member_ids))
             .all(&self.read)
             .await?
             .into_iter()
@@ -189,12 +204,14 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|row| {
-                let mut members: Vec<DutyMember> = links
+                let mut members: Vec<DutyMember> = by_session
+                    .get(&row.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
                     .iter()
-                    .filter(|l| l.session_id == row.id)
-                    .map(|l| DutyMember {
-                        id: l.member_id,
-                        name: names.get(&l.member_id).cloned().unwrap_or_default(),
+                    .map(|id| DutyMember {
+                        id: *id,
+                        name: names.get(id).cloned().unwrap_or_default(),
                     })
                     .collect();
                 members.sort_by(|a, b| a.name.cmp(&b.name));
@@ -231,7 +248,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.write.begin().await?;
-        reception_session::ActiveModel {
+        let date_changed = values.date != before.date;
+        let mut row = reception_session::ActiveModel {
             id: Set(before.id),
             date: Set(values.date),
             starts_at: Set(values.hours.starts_text()),
@@ -241,9 +259,14 @@ impl Store {
             notice_due: Set(values.notice_due),
             updated_at: Set(now),
             ..Default::default()
+        };
+        if date_changed {
+            // A notice put up for the old date does not announce the new one.
+            row.notice_posted_on = Set(None);
+            row.notice_posted_where = Set(None);
+            row.notice_posted_by = Set(None);
         }
-        .update(&txn)
-        .await?;
+        row.update(&txn).await?;
         reception_session_member::Entity::delete_many()
             .filter(reception_session_member::Column::SessionId.eq(before.id))
             .exec(&txn)

@@ -280,8 +280,19 @@ async fn rule_versions_start_tomorrow_or_later_and_leave_the_past_alone(db: Test
         assert!(status == 422 || status == 400, "{bad}: {status} {body}");
     }
 
+    // A later version given only one rule keeps the latest version's others (day 20), not 2019's.
+    let (status, _) = post(
+        &app,
+        &city,
+        "/api/v1/rules",
+        json!({ "effective_from": "2027-09-01", "notice_lead_days": 5 }),
+    )
+    .await;
+    assert_eq!(status, 201);
     let (_, versions) = app.get_json("/api/v1/rules").await;
-    assert_eq!(versions.as_array().unwrap().len(), 2);
+    assert_eq!(versions.as_array().unwrap().len(), 3);
+    assert_eq!(versions[2]["reception_day_of_month"], 20);
+    assert_eq!(versions[2]["notice_lead_days"], 5);
     assert_eq!(versions[0]["effective_from"], "2019-10-31");
     assert_eq!(versions[0]["reception_day_of_month"], 15);
     assert_eq!(versions[1]["reception_day_of_month"], 20);
@@ -340,6 +351,10 @@ async fn districts_set_their_own_day_and_block_dates_within_scope(db: TestDataba
         (
             json!({ "day_of_month": 10, "effective_from": "2026-11-01" }),
             "明天",
+        ),
+        (
+            json!({ "day_of_month": 10, "effective_from": "2027-02-10" }),
+            "1 日",
         ),
     ] {
         let (status, body) = post(&app, &district, "/api/v1/districts/440104/reception-day", bad).await;

@@ -109,6 +109,7 @@ async fn sessions_are_planned_from_the_calendar_and_adjusted_with_a_reason(db: T
         (json!({ "status": "held", "reason": "x" }), "还没到"),
         (json!({ "date": "2026-11-01", "reason": "x" }), "已过去"),
         (json!({ "date": "2028-01-03", "reason": "x" }), "另一年"),
+        (json!({ "date": "2027-01-23", "reason": "x" }), "不是工作日"),
         (json!({ "status": "done", "reason": "x" }), "planned"),
     ] {
         let (status, body) = call(&app, &staff, Method::PATCH, &path, Some(bad.clone())).await;
@@ -208,6 +209,16 @@ async fn sessions_are_planned_from_the_calendar_and_adjusted_with_a_reason(db: T
     .await;
     assert_eq!(status, 200);
     assert_eq!(app.get(&format!("/sessions/{id}/notice")).await.status(), 404);
+    let feed = app
+        .get(&format!("/rooms/{HONGQIAO}/calendar.ics"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feed.contains("STATUS:CANCELLED"),
+        "phones drop the cancelled event"
+    );
     assert_eq!(app.get("/sessions/999999/notice").await.status(), 404);
 }
 
@@ -284,6 +295,17 @@ async fn late_notices_are_flagged_and_stay_late(db: TestDatabase) {
     assert_eq!(posted["notice_posted_where"], "三眼井社区公告栏");
     assert_eq!(posted["notice_status"], "posted_late");
     assert_eq!(posted["notice_late"], true);
+    assert_eq!(late(staff.clone()).await, [id]);
+    // Recorded once: recording it again with an earlier day cannot make it on time.
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::POST,
+        &path,
+        Some(json!({ "where": "公告栏", "posted_on": "2027-01-10" })),
+    )
+    .await;
+    assert_eq!(status, 409);
     assert_eq!(late(staff.clone()).await, [id]);
 
     // The next session's notice, posted in time, is not late.

@@ -13,7 +13,7 @@ pub use reception::{
     reception_days,
 };
 pub use rules::{RuleBook, RuleError, RuleSet, regulation_effective_date};
-pub use session::{NoticeStatus, SessionHours, SessionStatus, notice_status};
+pub use session::{NoticeStatus, SessionHours, SessionStatus, notice_status, same_slot};
 pub use work::{DayKind, WorkCalendar};
 
 #[cfg(test)]

@@ -5,6 +5,13 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
 
+/// Whether two nominal dates are the same month slot: a session belongs to its room's month, so a
+/// district day or rule version that moves the nominal day later still finds the session planned for it.
+pub fn same_slot(a: NaiveDate, b: NaiveDate) -> bool {
+    use chrono::Datelike;
+    a.year() == b.year() && a.month() == b.month()
+}
+
 /// Whether a session is still ahead, took place or was called off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -239,9 +239,30 @@ pub struct CreatedJson {
 async fn add_rule_set(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiJson(body): ApiJson<RuleSetJson>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, ApiJson<CreatedJson>), ApiError> {
-    let id = state.app.add_rule_set(&caller.acting(), &body.rules).await?;
+    // Rules not given keep the values of the latest version, not the 2019 ones.
+    let serde_json::Value::Object(given) = body else {
+        return Err(app::AppError::invalid("rules", "请求体应为 JSON 对象").into());
+    };
+    let latest = state
+        .app
+        .rule_sets()
+        .await?
+        .pop()
+        .map(|v| v.rules)
+        .unwrap_or_default();
+    let mut merged = serde_json::to_value(&latest).unwrap_or_default();
+    if let Some(fields) = merged.as_object_mut() {
+        for (key, value) in given {
+            if key != "id" {
+                fields.insert(key, value);
+            }
+        }
+    }
+    let rules: RuleSet = serde_json::from_value(merged)
+        .map_err(|err| app::AppError::invalid("rules", format!("规则格式有误：{err}")))?;
+    let id = state.app.add_rule_set(&caller.acting(), &rules).await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedJson { id })))
 }
 

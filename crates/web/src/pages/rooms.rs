@@ -100,7 +100,7 @@ pub(crate) fn upcoming_row(item: &app::calendar::UpcomingReception, today: chron
         row.iso_date = date.to_string();
         row.weekday = domain::calendar::weekday_zh(date);
         row.past = date < today;
-        row.provisional = false;
+        row.provisional = item.day.provisional;
         let names: Vec<&str> = session.members.iter().map(|m| m.name.as_str()).collect();
         let mut text = format!(
             "{}–{} · {}",
@@ -186,7 +186,7 @@ pub(super) async fn room(
         .map(|u| upcoming_row(u, today));
     let sessions = state
         .app
-        .public_sessions(public.room.id, today, today + chrono::Days::new(120))
+        .public_sessions(public.room.id, today, today + chrono::Days::new(120), false)
         .await
         .map_err(|err| PageError::new(page.clone(), err))?
         .into_iter()

@@ -364,11 +364,17 @@ pub(super) async fn room_feed(
         ) else {
             continue;
         };
-        let sessions = state.app.public_sessions(id, from, to).await.map_err(fail)?;
+        let sessions = state
+            .app
+            .public_sessions(id, from, to, true)
+            .await
+            .map_err(fail)?;
         let room = &days.room;
         room_name.clone_from(&room.name);
         for day in &days.days.days {
-            let session = sessions.iter().find(|s| s.nominal_date == day.nominal_date);
+            let session = sessions
+                .iter()
+                .find(|s| domain::calendar::same_slot(s.nominal_date, day.nominal_date));
             let members = session.map_or_else(String::new, |s| {
                 s.members
                     .iter()
@@ -389,7 +395,7 @@ pub(super) async fn room_feed(
                     format!("接待委员：{members}")
                 },
                 url: format!("{base}/rooms/{}", room.id),
-                cancelled: false,
+                cancelled: session.is_some_and(|s| s.status == domain::calendar::SessionStatus::Cancelled),
             });
         }
     }
