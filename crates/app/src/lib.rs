@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod divisions;
 mod error;
+pub mod members;
 pub mod rooms;
 pub mod roster;
 pub mod sessions;

@@ -8,6 +8,7 @@ mod connect;
 pub mod divisions;
 pub mod entity;
 mod error;
+pub mod members;
 pub mod migration;
 pub mod roster;
 pub mod scope;

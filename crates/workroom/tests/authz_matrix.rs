@@ -366,6 +366,28 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/calendar",
             [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
         ),
+        // Members' records: lists in scope for all signed in; changes by the roster's keepers.
+        row(
+            Method::GET,
+            "/api/v1/members",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/members/1",
+            [401, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row_with(
+            Method::PATCH,
+            "/api/v1/members/1",
+            json!({ "position": "行长 {who}" }),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/members",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
         // Work rooms (R6): the city and district staff within their district.
         row_with(
             Method::POST,

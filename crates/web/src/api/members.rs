@@ -10,10 +10,13 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::ApiCaller;
-use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(import_members))
+    OpenApiRouter::new()
+        .routes(routes!(import_members))
+        .routes(routes!(list_members))
+        .routes(routes!(get_member, update_member))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -95,4 +98,131 @@ async fn import_members(
             assigned: counts.assigned,
         }),
     ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberJson {
+    id: i64,
+    name: String,
+    /// `national`, `provincial`, `city` or `district`.
+    level: String,
+    district: Option<String>,
+    sector: Option<String>,
+    employer: Option<String>,
+    position: Option<String>,
+    /// Masked in lists (138****8000); in full only in one record for those who keep the roster.
+    mobile: Option<String>,
+    resides_hk_macao: bool,
+    /// Exempt from the yearly minimum of community activities (R5: 港澳界, or residing in HK/Macao).
+    exempt: bool,
+    /// `serving` or `ceased`.
+    status: String,
+    ceased_on: Option<chrono::NaiveDate>,
+    /// The rooms the member serves in, by name.
+    rooms: Vec<String>,
+}
+
+impl MemberJson {
+    fn from_record(m: &app::members::MemberRecord, full_mobile: bool) -> Self {
+        Self {
+            id: m.id,
+            name: m.name.clone(),
+            level: m.level.as_str().to_owned(),
+            district: m.district_name.clone(),
+            sector: m.sector.clone(),
+            employer: m.employer.clone(),
+            position: m.position.clone(),
+            mobile: m.mobile.as_ref().map(|n| {
+                if full_mobile {
+                    n.as_str().to_owned()
+                } else {
+                    n.masked()
+                }
+            }),
+            resides_hk_macao: m.resides_hk_macao,
+            exempt: m.exempt(),
+            status: if m.ceased_on.is_some() {
+                "ceased"
+            } else {
+                "serving"
+            }
+            .to_owned(),
+            ceased_on: m.ceased_on,
+            rooms: m.rooms.iter().map(|(_, name)| name.clone()).collect(),
+        }
+    }
+}
+
+/// Members in the caller's scope (the city all; a district its own; a town/street or room those serving
+/// in its rooms; a member self), mobile numbers masked.
+#[utoipa::path(
+    get, path = "/api/v1/members", tag = "members",
+    responses((status = 200, body = Vec<MemberJson>), (status = 401, body = ErrorBody))
+)]
+async fn list_members(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<ApiJson<Vec<MemberJson>>, ApiError> {
+    let members = state.app.members(&caller.acting()).await?;
+    Ok(ApiJson(
+        members
+            .iter()
+            .map(|m| MemberJson::from_record(m, false))
+            .collect(),
+    ))
+}
+
+/// One member; the full mobile number only for those who keep the roster of the member's district.
+#[utoipa::path(
+    get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)),
+    responses((status = 200, body = MemberJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn get_member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<MemberJson>, ApiError> {
+    let (record, manages) = state.app.member_record(&caller.acting(), id).await?;
+    Ok(ApiJson(MemberJson::from_record(&record, manages)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MemberChangeJson {
+    sector: Option<String>,
+    employer: Option<String>,
+    position: Option<String>,
+    /// An empty string clears it.
+    mobile: Option<String>,
+    resides_hk_macao: Option<bool>,
+    /// `serving` or `ceased`.
+    status: Option<String>,
+    /// The day a ceasing member ceased (default today).
+    ceased_on: Option<chrono::NaiveDate>,
+}
+
+/// Changes a member's record or status (district staff for their district's members, the city office).
+#[utoipa::path(
+    patch, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberChangeJson,
+    responses(
+        (status = 200, body = MemberJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)
+    )
+)]
+async fn update_member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MemberChangeJson>,
+) -> Result<ApiJson<MemberJson>, ApiError> {
+    let change = app::members::MemberChange {
+        sector: body.sector,
+        employer: body.employer,
+        position: body.position,
+        mobile: body.mobile,
+        resides_hk_macao: body.resides_hk_macao,
+        status: body.status,
+        ceased_on: body.ceased_on,
+    };
+    let record = state.app.update_member(&caller.acting(), id, &change).await?;
+    Ok(ApiJson(MemberJson::from_record(&record, true)))
 }

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod calendar;
+mod member_admin;
 mod room_admin;
 mod rooms;
 mod sessions;
@@ -89,6 +90,11 @@ pub fn router() -> Router<AppState> {
         .route("/feeds/members/{token}/calendar.ics", get(sessions::member_feed))
         .route("/me/calendar-feed", post(sessions::member_feed_form))
         .route("/me/calendar-feed/revoke", post(sessions::member_feed_form))
+        .route("/admin/members", get(member_admin::members))
+        .route(
+            "/admin/members/{id}",
+            get(member_admin::member).post(member_admin::save),
+        )
         .route("/admin/rooms", get(room_admin::rooms).post(room_admin::create))
         .route("/admin/rooms/{id}", post(room_admin::update))
         .route("/admin/rooms/{id}/sessions", get(sessions::sessions))

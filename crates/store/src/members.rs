@@ -1,0 +1,194 @@
+//! Members' full records (委员, R5) for those who keep them: lists in scope, one record, and changes with
+//! their audit entry. The public sees only `units::PublicMember`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::authz::Scope;
+use domain::member::{MemberLevel, MobileNumber};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::audit::{self, Change, Who};
+use crate::entity::{member, room, room_member};
+use crate::{Store, StoreError};
+
+/// A member as those who keep the roster see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub id: i64,
+    pub name: String,
+    pub level: MemberLevel,
+    pub district_id: Option<i64>,
+    pub district_name: Option<String>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    pub position: Option<String>,
+    pub mobile: Option<MobileNumber>,
+    pub resides_hk_macao: bool,
+    /// Empty while serving; the day the member ceased (不再担任).
+    pub ceased_on: Option<NaiveDate>,
+    /// The rooms the member serves in, by name.
+    pub rooms: Vec<(i64, String)>,
+}
+
+impl MemberRecord {
+    pub fn exempt(&self) -> bool {
+        domain::member::is_exempt(self.sector.as_deref(), self.resides_hk_macao)
+    }
+}
+
+/// The editable part of a member's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberEdit {
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    pub position: Option<String>,
+    pub mobile: Option<MobileNumber>,
+    pub resides_hk_macao: bool,
+    pub ceased_on: Option<NaiveDate>,
+}
+
+impl Store {
+    /// Members in `scope`: the city all; a district its own; a town/street or a room the members serving
+    /// in its rooms; a member only self; a department none.
+    pub async fn members_in_scope(&self, scope: &Scope) -> Result<Vec<MemberRecord>, StoreError> {
+        let mut query = member::Entity::find();
+        match *scope {
+            Scope::City => {}
+            Scope::District { district_id } => {
+                query = query.filter(member::Column::DistrictId.eq(district_id));
+            }
+            Scope::Street { .. } | Scope::Room { .. } => {
+                let rooms: Vec<i64> = self
+                    .rooms_in_scope(scope)
+                    .await?
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
+                let ids: Vec<i64> = room_member::Entity::find()
+                    .filter(room_member::Column::RoomId.is_in(rooms))
+                    .all(&self.read)
+                    .await?
+                    .into_iter()
+                    .map(|l| l.member_id)
+                    .collect();
+                query = query.filter(member::Column::Id.is_in(ids));
+            }
+            Scope::Member { member_id, .. } => query = query.filter(member::Column::Id.eq(member_id)),
+            Scope::Department { .. } => return Ok(Vec::new()),
+        }
+        let rows = query.order_by_asc(member::Column::Id).all(&self.read).await?;
+        self.member_records(rows).await
+    }
+
+    pub async fn member_record(&self, id: i64) -> Result<Option<MemberRecord>, StoreError> {
+        let rows: Vec<member::Model> = member::Entity::find_by_id(id)
+            .one(&self.read)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(self.member_records(rows).await?.pop())
+    }
+
+    async fn member_records(&self, rows: Vec<member::Model>) -> Result<Vec<MemberRecord>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let links = room_member::Entity::find()
+            .filter(room_member::Column::MemberId.is_in(ids.iter().copied()))
+            .all(&self.read)
+            .await?;
+        let room_names: HashMap<i64, String> = room::Entity::find()
+            .filter(room::Column::Id.is_in(links.iter().map(|l| l.room_id)))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        let mut rooms_of: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for link in &links {
+            if let Some(name) = room_names.get(&link.room_id) {
+                rooms_of
+                    .entry(link.member_id)
+                    .or_default()
+                    .push((link.room_id, name.clone()));
+            }
+        }
+        let districts = self
+            .division_names(rows.iter().filter_map(|r| r.district_id).collect())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| MemberRecord {
+                id: row.id,
+                level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
+                district_name: row.district_id.and_then(|d| districts.get(&d).cloned()),
+                district_id: row.district_id,
+                sector: row.sector,
+                employer: row.employer,
+                position: row.position,
+                mobile: row.mobile.as_deref().and_then(MobileNumber::parse),
+                resides_hk_macao: row.resides_hk_macao,
+                ceased_on: if row.status == "serving" {
+                    None
+                } else {
+                    row.ceased_on
+                },
+                rooms: rooms_of.remove(&row.id).unwrap_or_default(),
+                name: row.name,
+            })
+            .collect())
+    }
+
+    /// Replaces a member's editable record, with its audit entry (the mobile number is never written to
+    /// the trail, only whether it changed).
+    pub async fn update_member(
+        &self,
+        who: &Who,
+        before: &MemberRecord,
+        edit: &MemberEdit,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.write.begin().await?;
+        member::ActiveModel {
+            id: Set(before.id),
+            sector: Set(edit.sector.clone()),
+            employer: Set(edit.employer.clone()),
+            position: Set(edit.position.clone()),
+            mobile: Set(edit.mobile.as_ref().map(|m| m.as_str().to_owned())),
+            resides_hk_macao: Set(edit.resides_hk_macao),
+            status: Set(if edit.ceased_on.is_some() {
+                "ceased"
+            } else {
+                "serving"
+            }
+            .to_owned()),
+            ceased_on: Set(edit.ceased_on),
+            updated_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let change = Change {
+            action: "member.update",
+            entity: "member",
+            entity_id: before.id.to_string(),
+            district_id: before.district_id,
+            before: Some(json!({
+                "sector": before.sector, "employer": before.employer, "position": before.position,
+                "resides_hk_macao": before.resides_hk_macao,
+                "ceased_on": before.ceased_on.map(|d| d.to_string()),
+            })),
+            after: Some(json!({
+                "sector": edit.sector, "employer": edit.employer, "position": edit.position,
+                "resides_hk_macao": edit.resides_hk_macao,
+                "ceased_on": edit.ceased_on.map(|d| d.to_string()),
+                "mobile_changed": edit.mobile != before.mobile,
+            })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,153 @@
+//! Members' records on pages (R5): the list in the caller's scope (mobile numbers masked) and one
+//! member's form for those who keep the roster, including ceasing (不再担任) with a date.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use app::AppError;
+use app::members::{MemberChange, MemberRecord};
+
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::PageError;
+use crate::extract::{PageForm, PagePath};
+use crate::layout::PageContext;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members.html")]
+pub(super) struct MembersPage {
+    page: PageContext,
+    members: Vec<MemberRecord>,
+}
+
+pub(super) async fn members(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+) -> Result<MembersPage, PageError> {
+    let members = state
+        .app
+        .members(&caller.acting())
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?;
+    Ok(MembersPage { page, members })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "member.html")]
+pub(super) struct MemberPage {
+    page: PageContext,
+    member: MemberRecord,
+    manages: bool,
+    today: String,
+    message: String,
+    error: String,
+}
+
+async fn render(
+    state: &AppState,
+    page: PageContext,
+    caller: &Caller,
+    id: i64,
+    message: String,
+    error: String,
+) -> Result<MemberPage, PageError> {
+    let (member, manages) = state
+        .app
+        .member_record(&caller.acting(), id)
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?;
+    Ok(MemberPage {
+        today: state.app.clock().today().to_string(),
+        page,
+        member,
+        manages,
+        message,
+        error,
+    })
+}
+
+pub(super) async fn member(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+) -> Result<MemberPage, PageError> {
+    render(&state, page, &caller, id, String::new(), String::new()).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    employer: String,
+    #[serde(default)]
+    position: String,
+    #[serde(default)]
+    mobile: String,
+    resides_hk_macao: Option<String>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    ceased_on: String,
+}
+
+pub(super) async fn save(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<MemberForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let result = async {
+        let ceased_on = match form.ceased_on.trim() {
+            "" => None,
+            raw => Some(
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid("ceased_on", format!("「{raw}」不是有效日期")))?,
+            ),
+        };
+        let change = MemberChange {
+            sector: Some(form.sector),
+            employer: Some(form.employer),
+            position: Some(form.position),
+            mobile: Some(form.mobile),
+            resides_hk_macao: Some(matches!(form.resides_hk_macao.as_deref(), Some("on" | "true"))),
+            status: Some(form.status),
+            ceased_on,
+        };
+        state.app.update_member(&caller.acting(), id, &change).await
+    }
+    .await;
+    match result {
+        Ok(member) => Ok(render(
+            &state,
+            page,
+            &caller,
+            id,
+            format!("已保存{}的信息。", member.name),
+            String::new(),
+        )
+        .await?
+        .into_response()),
+        Err(err @ AppError::Invalid { .. }) => {
+            let body = render(&state, page, &caller, id, String::new(), err.to_string()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
+}
