@@ -52,7 +52,7 @@ impl App {
     pub async fn member_record(&self, acting: &Acting, id: i64) -> Result<(MemberRecord, bool), AppError> {
         let scope = acting.scope();
         let visible = self.members(acting).await?.into_iter().find(|m| m.id == id);
-                let record = if let Some(record) = visible {
+        let record = if let Some(record) = visible {
             record
         } else {
             let record = self
@@ -126,5 +126,73 @@ impl App {
             .update_member(&acting.who(), &before, &edit, self.clock().now())
             .await?;
         Ok(self.member_record(acting, id).await?.0)
+    }
+}
+
+impl App {
+    /// Takes a member's photo: decoded and re-encoded off the async threads (metadata stripped, scaled),
+    /// then stored. Returns its ETag.
+    pub async fn upload_member_photo(
+        &self,
+        acting: &Acting,
+        id: i64,
+        bytes: Vec<u8>,
+    ) -> Result<String, AppError> {
+        let scope = acting.scope();
+        let member = self
+            .store()
+            .member_record(id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "委员"))?;
+        acting.require(Action::ManageMembers, &member_place(&member))?;
+        let photo = tokio::task::spawn_blocking(move || documents::photo::normalise(&bytes))
+            .await
+            .map_err(|err| AppError::Internal(format!("photo task failed: {err}")))?
+            .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        self.store()
+            .put_member_photo(
+                &acting.who(),
+                &member,
+                photo.jpeg,
+                (photo.width, photo.height),
+                &photo.etag,
+                self.clock().now(),
+            )
+            .await?;
+        Ok(photo.etag)
+    }
+
+    pub async fn remove_member_photo(&self, acting: &Acting, id: i64) -> Result<(), AppError> {
+        let scope = acting.scope();
+        let member = self
+            .store()
+            .member_record(id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "委员"))?;
+        acting.require(Action::ManageMembers, &member_place(&member))?;
+        Ok(self
+            .store()
+            .remove_member_photo(&acting.who(), &member, self.clock().now())
+            .await?)
+    }
+
+    /// A photo as R8 publishes it: of a serving member of an open room; 404 otherwise.
+    pub async fn public_member_photo(&self, id: i64) -> Result<store::members::PhotoFile, AppError> {
+        let missing = || AppError::NotFound("没有这张照片".into());
+        let member = self.store().member_record(id).await?.ok_or_else(missing)?;
+        if member.ceased_on.is_some() {
+            return Err(missing());
+        }
+        let mut published = false;
+        for (room_id, _) in &member.rooms {
+            if self.store().room(*room_id).await?.is_some_and(|r| r.open) {
+                published = true;
+                break;
+            }
+        }
+        if !published {
+            return Err(missing());
+        }
+        self.store().member_photo(id).await?.ok_or_else(missing)
     }
 }

@@ -14,6 +14,8 @@ pub struct PublicRoom {
     pub members: Vec<PublicMember>,
     /// This year's reception days (R8: the annual schedule is published).
     pub schedule: domain::calendar::ReceptionYear,
+    /// Members' photo ETags, by member id (members without a photo are absent).
+    pub photos: std::collections::HashMap<i64, String>,
 }
 
 impl App {
@@ -33,10 +35,13 @@ impl App {
         let members = self.store().room_members(room.id).await?;
         let year = chrono::Datelike::year(&self.clock().today());
         let schedule = self.room_reception_days(room.id, year).await?.days;
+        let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+        let photos = self.store().member_photo_etags(&ids).await?;
         Ok(PublicRoom {
             room,
             members,
             schedule,
+            photos,
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod csv_export;
 pub mod ical;
+pub mod photo;
 pub mod qr;
 pub mod spreadsheet_text;
 pub mod xlsx;

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{member, room, room_member};
+use crate::entity::{member, member_photo, room, room_member};
 use crate::{Store, StoreError};
 
 /// A member as those who keep the roster see it.
@@ -190,5 +190,94 @@ impl Store {
         audit::append(&txn, who, now, change).await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+/// A stored photo as served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoFile {
+    pub jpeg: Vec<u8>,
+    pub etag: String,
+}
+
+impl Store {
+    /// Stores (or replaces) a member's photo, with its audit entry.
+    pub async fn put_member_photo(
+        &self,
+        who: &Who,
+        member: &MemberRecord,
+        jpeg: Vec<u8>,
+        size: (u32, u32),
+        etag: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.write.begin().await?;
+        member_photo::Entity::delete_by_id(member.id).exec(&txn).await?;
+        member_photo::ActiveModel {
+            member_id: Set(member.id),
+            jpeg: Set(jpeg),
+            width: Set(i32::try_from(size.0).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(size.1).unwrap_or(i32::MAX)),
+            etag: Set(etag.to_owned()),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let change = Change {
+            action: "member.photo.put",
+            entity: "member",
+            entity_id: member.id.to_string(),
+            district_id: member.district_id,
+            before: None,
+            after: Some(json!({ "etag": etag })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn remove_member_photo(
+        &self,
+        who: &Who,
+        member: &MemberRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.write.begin().await?;
+        member_photo::Entity::delete_by_id(member.id).exec(&txn).await?;
+        let change = Change {
+            action: "member.photo.remove",
+            entity: "member",
+            entity_id: member.id.to_string(),
+            district_id: member.district_id,
+            before: None,
+            after: None,
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn member_photo(&self, member_id: i64) -> Result<Option<PhotoFile>, StoreError> {
+        Ok(member_photo::Entity::find_by_id(member_id)
+            .one(&self.read)
+            .await?
+            .map(|row| PhotoFile {
+                jpeg: row.jpeg,
+                etag: row.etag,
+            }))
+    }
+
+    /// The photo ETags of these members (those without a photo are absent), without loading the images.
+    pub async fn member_photo_etags(&self, member_ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
+        use sea_orm::QuerySelect;
+        let rows: Vec<(i64, String)> = member_photo::Entity::find()
+            .select_only()
+            .column(member_photo::Column::MemberId)
+            .column(member_photo::Column::Etag)
+            .filter(member_photo::Column::MemberId.is_in(member_ids.iter().copied()))
+            .into_tuple()
+            .all(&self.read)
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 }

@@ -388,6 +388,17 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/members",
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
+        row_with(
+            Method::PUT,
+            "/api/v1/members/1/photo",
+            json!({ "not": "an image" }),
+            [401, 422, 422, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/members/1/photo",
+            [401, 204, 204, 403, 403, 403, 403, 403, 403],
+        ),
         // Work rooms (R6): the city and district staff within their district.
         row_with(
             Method::POST,

@@ -13,6 +13,7 @@ pub mod holiday_arrangement;
 pub mod login_throttle;
 pub mod member;
 pub mod member_feed_token;
+pub mod member_photo;
 pub mod official_day;
 pub mod reception_session;
 pub mod reception_session_change;

@@ -12,6 +12,7 @@ mod m20261130_000007_conveners;
 mod m20261130_000008_calendar;
 mod m20261130_000009_reception_sessions;
 mod m20261130_000010_member_feed_tokens;
+mod m20261130_000011_member_photos;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_calendar::Migration),
             Box::new(m20261130_000009_reception_sessions::Migration),
             Box::new(m20261130_000010_member_feed_tokens::Migration),
+            Box::new(m20261130_000011_member_photos::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(import_members))
         .routes(routes!(list_members))
         .routes(routes!(get_member, update_member))
+        .routes(routes!(upload_member_photo, remove_member_photo))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -225,4 +226,49 @@ async fn update_member(
     };
     let record = state.app.update_member(&caller.acting(), id, &change).await?;
     Ok(ApiJson(MemberJson::from_record(&record, true)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PhotoJson {
+    /// Where the public sees it (while the member serves in an open room).
+    photo_url: String,
+}
+
+/// Uploads a member's photo (JPEG, PNG or WebP, at most 5 MB): re-encoded as JPEG without metadata and
+/// scaled to at most 480×640.
+#[utoipa::path(
+    put, path = "/api/v1/members/{id}/photo", tag = "members", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 200, body = PhotoJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)
+    )
+)]
+async fn upload_member_photo(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    body: Bytes,
+) -> Result<ApiJson<PhotoJson>, ApiError> {
+    let etag = state
+        .app
+        .upload_member_photo(&caller.acting(), id, body.to_vec())
+        .await?;
+    Ok(ApiJson(PhotoJson {
+        photo_url: crate::api::public::photo_url(id, &etag),
+    }))
+}
+
+/// Removes a member's photo.
+#[utoipa::path(
+    delete, path = "/api/v1/members/{id}/photo", tag = "members", params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+async fn remove_member_photo(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.remove_member_photo(&caller.acting(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

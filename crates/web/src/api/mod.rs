@@ -17,6 +17,11 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
+/// A member's published photo URL (for pages too).
+pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
+    public::photo_url(member_id, etag)
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

@@ -65,6 +65,14 @@ pub struct PublicMemberJson {
     photo_url: Option<String>,
 }
 
+/// A member's published photo; the ETag's start in the query makes a new photo a new URL for caches.
+pub(crate) fn photo_url(member_id: i64, etag: &str) -> String {
+    format!(
+        "/members/{member_id}/photo.jpg?v={}",
+        etag.get(..16).unwrap_or(etag)
+    )
+}
+
 impl From<&PublicMember> for PublicMemberJson {
     fn from(member: &PublicMember) -> Self {
         Self {
@@ -91,7 +99,15 @@ impl From<&PublicRoom> for PublicRoomDetailJson {
     fn from(public: &PublicRoom) -> Self {
         Self {
             room: (&public.room).into(),
-            members: public.members.iter().map(PublicMemberJson::from).collect(),
+            members: public
+                .members
+                .iter()
+                .map(|m| {
+                    let mut json = PublicMemberJson::from(m);
+                    json.photo_url = public.photos.get(&m.id).map(|etag| photo_url(m.id, etag));
+                    json
+                })
+                .collect(),
             reception_schedule: public.schedule.days.iter().map(ReceptionDayJson::from).collect(),
         }
     }

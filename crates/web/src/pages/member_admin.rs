@@ -44,6 +44,7 @@ pub(super) struct MemberPage {
     page: PageContext,
     member: MemberRecord,
     manages: bool,
+    has_photo: bool,
     today: String,
     message: String,
     error: String,
@@ -62,7 +63,15 @@ async fn render(
         .member_record(&caller.acting(), id)
         .await
         .map_err(|err| PageError::new(page.clone(), err))?;
+    let has_photo = state
+        .app
+        .store()
+        .member_photo_etags(&[member.id])
+        .await
+        .map_err(|err| PageError::new(page.clone(), err.into()))?
+        .contains_key(&member.id);
     Ok(MemberPage {
+        has_photo,
         today: state.app.clock().today().to_string(),
         page,
         member,
@@ -144,6 +153,103 @@ pub(super) async fn save(
         )
         .await?
         .into_response()),
+        Err(err @ AppError::Invalid { .. }) => {
+            let body = render(&state, page, &caller, id, String::new(), err.to_string()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
+}
+
+/// A member's published photo, with an ETag so browsers revalidate cheaply.
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    page: PageContext,
+    headers: axum::http::HeaderMap,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let photo = state
+        .app
+        .public_member_photo(id)
+        .await
+        .map_err(|err| PageError::new(page, err))?;
+    let etag = format!("\"{}\"", photo.etag);
+    let cache = (header::CACHE_CONTROL, "public, max-age=86400");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (cache.0, cache.1.to_owned())],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
+            (header::ETAG, etag),
+            (cache.0, cache.1.to_owned()),
+        ],
+        photo.jpeg,
+    )
+        .into_response())
+}
+
+/// Receives a photo upload (multipart: `csrf`, `photo`) or, at `/remove`, removes the photo.
+pub(super) async fn photo_form(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    uri: axum::http::Uri,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let Ok(mut multipart) = multipart else {
+        let body = render(
+            &state,
+            page,
+            &caller,
+            id,
+            String::new(),
+            "请通过页面上的表单上传照片。".into(),
+        )
+        .await?;
+        return Ok((StatusCode::BAD_REQUEST, body).into_response());
+    };
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("photo") => file = field.bytes().await.ok(),
+            _ => {}
+        }
+    }
+    if !caller.csrf_matches(&csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let result = if uri.path().ends_with("/remove") {
+        state
+            .app
+            .remove_member_photo(&caller.acting(), id)
+            .await
+            .map(|()| "已删除照片。".to_owned())
+    } else {
+        state
+            .app
+            .upload_member_photo(&caller.acting(), id, file.map(|f| f.to_vec()).unwrap_or_default())
+            .await
+            .map(|_| "已更新照片（已去除拍摄位置等信息）。".to_owned())
+    };
+    match result {
+        Ok(message) => Ok(render(&state, page, &caller, id, message, String::new())
+            .await?
+            .into_response()),
         Err(err @ AppError::Invalid { .. }) => {
             let body = render(&state, page, &caller, id, String::new(), err.to_string()).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())

@@ -95,6 +95,9 @@ pub fn router() -> Router<AppState> {
             "/admin/members/{id}",
             get(member_admin::member).post(member_admin::save),
         )
+        .route("/admin/members/{id}/photo", post(member_admin::photo_form))
+        .route("/admin/members/{id}/photo/remove", post(member_admin::photo_form))
+        .route("/members/{id}/photo.jpg", get(member_admin::photo))
         .route("/admin/rooms", get(room_admin::rooms).post(room_admin::create))
         .route("/admin/rooms/{id}", post(room_admin::update))
         .route("/admin/rooms/{id}/sessions", get(sessions::sessions))

@@ -49,6 +49,8 @@ pub(super) struct RoomPage {
     provisional: bool,
     /// The next reception day from today, which may be in the next year.
     next: Option<ScheduleRow>,
+    /// Members' photo URLs by member id.
+    photos: std::collections::HashMap<i64, String>,
     /// Planned sessions of the coming months: (date in words, session, members' names).
     sessions: Vec<(String, app::sessions::SessionRecord, String)>,
 }
@@ -200,6 +202,11 @@ pub(super) async fn room(
             (super::sessions::date_zh(s.date), s, names)
         })
         .collect();
+    let photos = public
+        .photos
+        .iter()
+        .map(|(id, etag)| (*id, crate::api::public_photo_url(*id, etag)))
+        .collect();
     Ok(RoomPage {
         next,
         sessions,
@@ -208,6 +215,7 @@ pub(super) async fn room(
         provisional: public.schedule.provisional,
         room: public.room,
         members: public.members,
+        photos,
         year: today.year(),
     })
 }
