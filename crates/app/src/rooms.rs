@@ -16,6 +16,8 @@ pub struct PublicRoom {
     pub schedule: domain::calendar::ReceptionYear,
     /// Members' photo ETags, by member id (members without a photo are absent).
     pub photos: std::collections::HashMap<i64, String>,
+    /// A mobile room's places, in order.
+    pub places: Vec<String>,
 }
 
 impl App {
@@ -37,11 +39,13 @@ impl App {
         let schedule = self.room_reception_days(room.id, year).await?.days;
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
         let photos = self.store().member_photo_etags(&ids).await?;
+        let places = self.store().room_places(room.id).await?;
         Ok(PublicRoom {
-            room,
+                        room,
             members,
             schedule,
             photos,
+            places,
         })
     }
 

@@ -87,17 +87,27 @@ impl App {
             .into_iter()
             .map(|m| m.id)
             .collect();
+        // A mobile room goes round its places: the year's n-th reception day at the n-th place.
+        let places = self.store().room_places(room_id).await?;
+        let place_of = |index: usize| {
+            if places.is_empty() {
+                room.address.clone()
+            } else {
+                places[index % places.len()].clone()
+            }
+        };
         let coming: Vec<NewSession> = days
             .days
             .iter()
-            .filter(|d| d.date >= today)
-            .map(|d| NewSession {
+            .enumerate()
+            .filter(|(_, d)| d.date >= today)
+            .map(|(index, d)| NewSession {
                 room_id,
                 district_id: room.district_id,
                 date: d.date,
                 nominal_date: d.nominal_date,
                 hours: SessionHours::default_morning(),
-                place: room.address.clone(),
+                place: place_of(index),
                 notice_due: d.notice_by,
                 member_ids: members.clone(),
                 status: SessionStatus::Planned,

@@ -176,3 +176,51 @@ impl App {
             .await?)
     }
 }
+
+impl App {
+    /// Sets the places a mobile room receives at, in order (R6: 流动工作室); planned sessions take them in
+    /// turn. At most 24, each a line of up to 200 characters.
+    pub async fn set_room_places(
+        &self,
+        acting: &Acting,
+        id: i64,
+        places: &[String],
+    ) -> Result<Vec<String>, AppError> {
+        let scope = acting.scope();
+        let room = self
+            .store()
+            .room(id)
+            .await?
+            .ok_or_else(|| crate::access::not_visible(&scope, "工作室"))?;
+        acting.require(
+            domain::authz::Action::ManageRooms,
+            &domain::authz::Place {
+                district_id: Some(room.district_id),
+                ..domain::authz::Place::default()
+            },
+        )?;
+        if room.kind != domain::room::RoomKind::Mobile {
+            return Err(AppError::invalid("places", "只有流动工作室需要登记接待地点"));
+        }
+        let places: Vec<String> = places
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                domain::text::single_line(p, 200)
+                    .map_err(|err| AppError::invalid("places", format!("接待地点{err}")))
+            })
+            .collect::<Result<_, _>>()?;
+        if places.len() > 24 {
+            return Err(AppError::invalid("places", "接待地点最多 24 个"));
+        }
+        self.store()
+            .set_room_places(&acting.who(), &room, &places, self.clock().now())
+            .await?;
+        Ok(places)
+    }
+
+    /// A room's places, in order (public: where a mobile room goes).
+    pub async fn room_places(&self, id: i64) -> Result<Vec<String>, AppError> {
+        Ok(self.store().room_places(id).await?)
+    }
+}

@@ -346,6 +346,55 @@ impl Store {
             .remove(0))
     }
 
+    /// A room's places, in order (mobile rooms).
+    pub async fn room_places(&self, room_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(crate::entity::room_place::Entity::find()
+            .filter(crate::entity::room_place::Column::RoomId.eq(room_id))
+            .order_by_asc(crate::entity::room_place::Column::Position)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|p| p.place)
+            .collect())
+    }
+
+    /// Replaces a room's places, with the audit entry.
+    pub async fn set_room_places(
+        &self,
+        who: &Who,
+        room: &Room,
+        places: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use crate::entity::room_place;
+        let txn = self.write.begin().await?;
+        room_place::Entity::delete_many()
+            .filter(room_place::Column::RoomId.eq(room.id))
+            .exec(&txn)
+            .await?;
+        for (position, place) in places.iter().enumerate() {
+            room_place::ActiveModel {
+                room_id: Set(room.id),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                place: Set(place.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let change = Change {
+            action: "room.places",
+            entity: "room",
+            entity_id: room.id.to_string(),
+            district_id: Some(room.district_id),
+            before: None,
+            after: Some(json!({ "places": places })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Work rooms inside `scope`; a member sees the rooms they serve in; a department none.
     pub async fn rooms_in_scope(&self, scope: &Scope) -> Result<Vec<Room>, StoreError> {
         let condition = if let Scope::Member { member_id, .. } = *scope {

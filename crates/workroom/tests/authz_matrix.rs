@@ -412,6 +412,12 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             json!({ "opening_notes": "矩阵测试 {who}" }),
             [401, 200, 200, 403, 403, 403, 403, 403, 403],
         ),
+        row_with(
+            Method::PUT,
+            "/api/v1/rooms/4/places",
+            json!({ "places": ["赤岗街道党群服务中心", "{who}"] }),
+            [401, 200, 403, 403, 403, 403, 403, 403, 200],
+        ),
         row(
             Method::GET,
             "/admin/rooms",

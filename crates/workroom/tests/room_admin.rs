@@ -224,7 +224,97 @@ async fn the_rooms_page_opens_and_edits_rooms(db: TestDatabase) {
     );
 }
 
+async fn mobile_rooms_go_round_their_places(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let city = app.token("demo-city").await;
+    let district = app.token("demo-district").await;
+    let haizhu = app.token("demo-other-district").await;
+    // Room 4 is 海珠区流动委员工作室.
+    let places = json!({ "places": ["赤岗街道党群服务中心", " ", "聚德社区居委会", "客村社区居委会"] });
+    assert_eq!(
+        call(
+            &app,
+            &district,
+            Method::PUT,
+            "/api/v1/rooms/4/places",
+            places.clone()
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, saved) = call(
+        &app,
+        &haizhu,
+        Method::PUT,
+        "/api/v1/rooms/4/places",
+        places.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        saved["places"].as_array().unwrap().len(),
+        3,
+        "blank lines dropped"
+    );
+    let (status, body) = call(&app, &district, Method::PUT, "/api/v1/rooms/1/places", places).await;
+    assert_eq!(status, 422, "a fixed room has its address: {body}");
+
+    let (status, _) = call(
+        &app,
+        &city,
+        Method::POST,
+        "/api/v1/rooms/4/sessions/generate?year=2027",
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, sessions) = call(
+        &app,
+        &city,
+        Method::GET,
+        "/api/v1/rooms/4/sessions?year=2027",
+        json!(null),
+    )
+    .await;
+    let rotation: Vec<&str> = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["place"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rotation,
+        [
+            "赤岗街道党群服务中心",
+            "聚德社区居委会",
+            "客村社区居委会",
+            "赤岗街道党群服务中心",
+            "聚德社区居委会",
+            "客村社区居委会"
+        ]
+    );
+    let (_, public) = app.get_json("/api/v1/public/rooms/4").await;
+    assert_eq!(public["places"].as_array().unwrap().len(), 3);
+    let page = get_text(&app.client, &app.url("/rooms/4")).await;
+    assert!(page.contains("流动接待地点") && page.contains("<li>聚德社区居委会</li>"));
+
+    let (client, csrf) = app.page_session("demo-other-district").await;
+    let response = client
+        .post(app.url("/admin/rooms/4/places"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("places", "赤岗街道党群服务中心\r\n聚德社区居委会\r\n"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("已保存 2 个流动接待地点"));
+}
+
 on_both_databases!(
     rooms_are_opened_changed_and_closed_within_scope,
-    the_rooms_page_opens_and_edits_rooms
+    the_rooms_page_opens_and_edits_rooms,
+    mobile_rooms_go_round_their_places
 );

@@ -20,6 +20,7 @@ pub mod reception_session_change;
 pub mod reception_session_member;
 pub mod room;
 pub mod room_member;
+pub mod room_place;
 pub mod rule_set;
 pub mod session;
 pub mod setting;

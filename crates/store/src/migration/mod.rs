@@ -13,6 +13,7 @@ mod m20261130_000008_calendar;
 mod m20261130_000009_reception_sessions;
 mod m20261130_000010_member_feed_tokens;
 mod m20261130_000011_member_photos;
+mod m20261130_000012_room_places;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_reception_sessions::Migration),
             Box::new(m20261130_000010_member_feed_tokens::Migration),
             Box::new(m20261130_000011_member_photos::Migration),
+            Box::new(m20261130_000012_room_places::Migration),
         ]
     }
 }

@@ -91,6 +91,8 @@ pub struct PublicRoomDetailJson {
     #[serde(flatten)]
     room: PublicRoomJson,
     members: Vec<PublicMemberJson>,
+    /// A mobile room's places, in order (empty for other rooms).
+    places: Vec<String>,
     /// This year's reception days, each with its reason (R8, R9).
     reception_schedule: Vec<ReceptionDayJson>,
 }
@@ -108,6 +110,7 @@ impl From<&PublicRoom> for PublicRoomDetailJson {
                     json
                 })
                 .collect(),
+            places: public.places.clone(),
             reception_schedule: public.schedule.days.iter().map(ReceptionDayJson::from).collect(),
         }
     }

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_departments))
         .routes(routes!(list_rooms, create_room))
         .routes(routes!(update_room))
+        .routes(routes!(set_room_places))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -186,4 +187,33 @@ async fn update_room(
     };
     let room = state.app.update_room(&caller.acting(), id, &change).await?;
     Ok(ApiJson((&room).into()))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct RoomPlacesJson {
+    /// The places in order; planned sessions take them in turn.
+    #[schema(example = json!(["赤岗街道党群服务中心", "聚德社区居委会"]))]
+    places: Vec<String>,
+}
+
+/// Sets the places a mobile room receives at (流动工作室), in order (the city office; district staff in
+/// their district).
+#[utoipa::path(
+    put, path = "/api/v1/rooms/{id}/places", tag = "organisation", params(("id" = i64, Path)), request_body = RoomPlacesJson,
+    responses(
+        (status = 200, body = RoomPlacesJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)
+    )
+)]
+async fn set_room_places(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RoomPlacesJson>,
+) -> Result<ApiJson<RoomPlacesJson>, ApiError> {
+    let places = state
+        .app
+        .set_room_places(&caller.acting(), id, &body.places)
+        .await?;
+    Ok(ApiJson(RoomPlacesJson { places }))
 }

@@ -100,6 +100,7 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}/photo.jpg", get(member_admin::photo))
         .route("/admin/rooms", get(room_admin::rooms).post(room_admin::create))
         .route("/admin/rooms/{id}", post(room_admin::update))
+        .route("/admin/rooms/{id}/places", post(room_admin::places))
         .route("/admin/rooms/{id}/sessions", get(sessions::sessions))
         .route("/admin/rooms/{id}/sessions/generate", post(sessions::generate))
         .route("/admin/sessions/{id}/adjust", post(sessions::adjust))

@@ -23,6 +23,8 @@ use crate::layout::PageContext;
 pub(super) struct RoomAdminPage {
     page: PageContext,
     rooms: Vec<Room>,
+    /// Mobile rooms' places, by room id.
+    places: std::collections::HashMap<i64, Vec<String>>,
     message: String,
     error: String,
 }
@@ -55,9 +57,19 @@ async fn render(
     if !manages {
         return Err(PageError::new(page, app::access::forbidden()));
     }
+    let mut places = std::collections::HashMap::new();
+    for room in rooms.iter().filter(|r| r.kind == domain::room::RoomKind::Mobile) {
+        let list = state
+            .app
+            .room_places(room.id)
+            .await
+            .map_err(|err| PageError::new(page.clone(), err))?;
+        places.insert(room.id, list);
+    }
     Ok(RoomAdminPage {
         page,
         rooms,
+        places,
         message,
         error,
     })
@@ -189,5 +201,35 @@ pub(super) async fn update(
         .update_room(&caller.acting(), id, &change)
         .await
         .map(|room| format!("已保存{}。", room.name));
+    after_form(&state, page, &caller, result).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct PlacesForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    places: String,
+}
+
+pub(super) async fn places(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<PlacesForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let list: Vec<String> = form.places.lines().map(str::to_owned).collect();
+    let result = state
+        .app
+        .set_room_places(&caller.acting(), id, &list)
+        .await
+        .map(|saved| format!("已保存 {} 个流动接待地点。", saved.len()));
     after_form(&state, page, &caller, result).await
 }

@@ -51,6 +51,8 @@ pub(super) struct RoomPage {
     next: Option<ScheduleRow>,
     /// Members' photo URLs by member id.
     photos: std::collections::HashMap<i64, String>,
+    /// A mobile room's places, in order.
+    places: Vec<String>,
     /// Planned sessions of the coming months: (date in words, session, members' names).
     sessions: Vec<(String, app::sessions::SessionRecord, String)>,
 }
@@ -215,6 +217,7 @@ pub(super) async fn room(
         provisional: public.schedule.provisional,
         room: public.room,
         members: public.members,
+        places: public.places,
         photos,
         year: today.year(),
     })
