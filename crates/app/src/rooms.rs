@@ -41,7 +41,7 @@ impl App {
         let photos = self.store().member_photo_etags(&ids).await?;
         let places = self.store().room_places(room.id).await?;
         Ok(PublicRoom {
-                        room,
+            room,
             members,
             schedule,
             photos,
