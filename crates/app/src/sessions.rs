@@ -164,6 +164,15 @@ impl App {
         Ok((room, views))
     }
 
+    /// The histories of sessions the caller already holds (from `room_sessions`), in one query.
+    pub async fn session_histories(
+        &self,
+        sessions: &[SessionView],
+    ) -> Result<std::collections::HashMap<i64, Vec<SessionChange>>, AppError> {
+        let ids: Vec<i64> = sessions.iter().map(|v| v.session.id).collect();
+        Ok(self.store().sessions_changes(&ids).await?)
+    }
+
     /// The published sessions of a room between two dates; cancelled ones only when asked (a calendar
     /// feed publishes the cancellation so phones drop the event).
     pub async fn public_sessions(

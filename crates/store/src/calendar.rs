@@ -109,11 +109,7 @@ impl Store {
             )
             .one(&self.read)
             .await?
-            .map(|row| DistrictRef {
-                id: row.id,
-                code: row.code,
-                name: row.name,
-            }))
+            .map(district_ref))
     }
 
     /// Guangzhou's districts, by code.
@@ -124,11 +120,7 @@ impl Store {
             .all(&self.read)
             .await?
             .into_iter()
-            .map(|row| DistrictRef {
-                id: row.id,
-                code: row.code,
-                name: row.name,
-            })
+            .map(district_ref)
             .collect())
     }
 
@@ -138,11 +130,7 @@ impl Store {
             .filter(division::Column::Level.eq("district"))
             .one(&self.read)
             .await?
-            .map(|row| DistrictRef {
-                id: row.id,
-                code: row.code,
-                name: row.name,
-            }))
+            .map(district_ref))
     }
 
     /// Loads one year's arrangement, replacing a different one for that year; the same file twice changes
@@ -341,14 +329,7 @@ impl Store {
             .all(&self.read)
             .await?
             .into_iter()
-            .map(|row| StoredDistrictDay {
-                id: row.id,
-                district_id: row.district_id,
-                day: DistrictDay {
-                    effective_from: row.effective_from,
-                    day_of_month: u32::try_from(row.day_of_month).unwrap_or(15),
-                },
-            })
+            .map(stored_district_day)
             .collect())
     }
 
@@ -359,14 +340,7 @@ impl Store {
             .all(&self.read)
             .await?
             .into_iter()
-            .map(|row| StoredDistrictDay {
-                id: row.id,
-                district_id: row.district_id,
-                day: DistrictDay {
-                    effective_from: row.effective_from,
-                    day_of_month: u32::try_from(row.day_of_month).unwrap_or(15),
-                },
-            })
+            .map(stored_district_day)
             .collect())
     }
 
@@ -495,6 +469,26 @@ impl Store {
         audit::append(&txn, who, now, change).await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+#[allow(clippy::needless_pass_by_value)] // used as `.map(stored_district_day)` over owned rows
+fn stored_district_day(row: district_reception_day::Model) -> StoredDistrictDay {
+    StoredDistrictDay {
+        id: row.id,
+        district_id: row.district_id,
+        day: DistrictDay {
+            effective_from: row.effective_from,
+            day_of_month: u32::try_from(row.day_of_month).unwrap_or(15),
+        },
+    }
+}
+
+fn district_ref(row: division::Model) -> DistrictRef {
+    DistrictRef {
+        id: row.id,
+        code: row.code,
+        name: row.name,
     }
 }
 

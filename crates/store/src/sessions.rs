@@ -431,19 +431,33 @@ impl Store {
 
     /// A session's adjustments, oldest first.
     pub async fn session_changes(&self, id: i64) -> Result<Vec<SessionChange>, StoreError> {
-        Ok(reception_session_change::Entity::find()
-            .filter(reception_session_change::Column::SessionId.eq(id))
+        Ok(self
+            .sessions_changes(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default())
+    }
+
+    /// The adjustments of several sessions in one query, by session id, oldest first.
+    pub async fn sessions_changes(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<SessionChange>>, StoreError> {
+        let mut by_session: HashMap<i64, Vec<SessionChange>> = HashMap::new();
+        for row in reception_session_change::Entity::find()
+            .filter(reception_session_change::Column::SessionId.is_in(ids.iter().copied()))
             .order_by_asc(reception_session_change::Column::Id)
             .all(&self.read)
             .await?
-            .into_iter()
-            .map(|row| SessionChange {
+        {
+            by_session.entry(row.session_id).or_default().push(SessionChange {
                 changed_at: row.changed_at,
                 changed_by: row.changed_by,
                 summary: row.summary,
                 reason: row.reason,
-            })
-            .collect())
+            });
+        }
+        Ok(by_session)
     }
 }
 

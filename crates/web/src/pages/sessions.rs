@@ -72,14 +72,10 @@ async fn render(
         .room_sessions(&acting, room_id, year)
         .await
         .map_err(fail)?;
+    let mut histories = state.app.session_histories(&views).await.map_err(fail)?;
     let mut rows = Vec::with_capacity(views.len());
     for view in views {
-        let history = state
-            .app
-            .session_detail(&acting, view.session.id)
-            .await
-            .map_err(fail)?
-            .1;
+        let history = histories.remove(&view.session.id).unwrap_or_default();
         let members_text = view
             .session
             .members
