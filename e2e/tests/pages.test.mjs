@@ -38,6 +38,10 @@ const STAFF_PAGES = [
   ['demo-district', 'forbidden', '/admin/audit'],
   ['demo-city', 'audit', '/admin/audit?verify=1'],
   ['demo-member', 'member-workbench', '/me'],
+  ['demo-staff', 'activities', '/admin/activities'],
+  ['demo-member', 'member-activities', '/admin/activities'],
+  ['demo-district', 'activities-district', '/admin/activities?room=1'],
+  ['demo-district', 'duty', '/admin/duty?year=2026'],
 ];
 
 let browser;

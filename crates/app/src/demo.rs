@@ -12,6 +12,7 @@ use domain::room::RoomKind;
 use domain::staffing::ConvenerTitle;
 use store::accounts::NewAccount;
 use store::audit::Who;
+use store::members::MemberRecord;
 use store::sessions::NewSession;
 use store::settings::DEMO_LOADED_AT;
 use store::units::{DivisionIds, NewRoom, Room};
@@ -179,11 +180,13 @@ impl App {
         let room = created_rooms[0].clone();
         self.load_demo_members(&who, now).await?;
         self.load_demo_sessions(&who, &created_rooms).await?;
+        self.load_demo_activities(&who, &created_rooms).await?;
         // The demo member account is the city-level member 陈思远 of the roster, serving in 洪桥.
         let member = store
             .member_named("陈思远", MemberLevel::City)
             .await?
             .ok_or_else(|| AppError::Internal("demo member 陈思远 missing".into()))?;
+        self.load_demo_member_report(member.id, &room).await?;
 
         let accounts = [
             ("demo-city", "市政协办公厅（演示）", Role::CityOffice, Scope::City),
@@ -291,21 +294,35 @@ const DEMO_MEMBERS: &str = include_str!("../../../data/demo/members.csv");
 impl App {
     /// This year's reception sessions of every demo room: the past ones held with their notice posted on
     /// time, except the last past one of 海珠区流动委员工作室, posted a day late; the coming ones planned.
+    /// Two members are on duty at each, in turn; the exempt members of the demo are never on duty, so
+    /// the duty list shows an exempt member below 2 who is not flagged.
     async fn load_demo_sessions(&self, who: &Who, rooms: &[Room]) -> Result<(), AppError> {
         let today = self.clock().today();
         let year = today.year();
+        let exempt = self.demo_exempt_members().await?;
         let mut sessions = Vec::new();
         for room in rooms {
             let days = self.room_reception_days(room.id, year).await?.days;
-            let members: Vec<i64> = self
+            let serving: Vec<i64> = self
                 .store()
                 .room_members(room.id)
                 .await?
                 .into_iter()
                 .map(|m| m.id)
+                .filter(|id| !exempt.contains(id))
                 .collect();
             let last_past = days.days.iter().rev().find(|d| d.date < today).map(|d| d.date);
-            for day in &days.days {
+            for (index, day) in days.days.iter().enumerate() {
+                let members: Vec<i64> = if serving.is_empty() {
+                    Vec::new()
+                } else {
+                    let mut pair = vec![
+                        serving[(2 * index) % serving.len()],
+                        serving[(2 * index + 1) % serving.len()],
+                    ];
+                    pair.dedup();
+                    pair
+                };
                 let past = day.date < today;
                 let late = room.kind == RoomKind::Mobile
                     && room.district_name == "海珠区"
@@ -335,6 +352,152 @@ impl App {
         }
         self.store()
             .create_sessions(who, &sessions, self.clock().now())
+            .await?;
+        Ok(())
+    }
+
+    async fn demo_exempt_members(&self) -> Result<std::collections::HashSet<i64>, AppError> {
+        Ok(self
+            .store()
+            .members_in_scope(&Scope::City)
+            .await?
+            .into_iter()
+            .filter(MemberRecord::exempt)
+            .map(|m| m.id)
+            .collect())
+    }
+
+    /// A year of community activities besides the reception days (R10): in each room a grassroots
+    /// research in April, a policy talk in June and a residents' consultation in October, each with
+    /// three of its members in turn; 越秀区's own kind (“有事好商量”协商议事) once in 洪桥; and a legal
+    /// consultation the demo member reported, awaiting the staff's confirmation. Some members stay
+    /// below 2 (those serving in no room, and some in large rooms).
+    async fn load_demo_activities(&self, who: &Who, rooms: &[Room]) -> Result<(), AppError> {
+        use domain::activity::{ActivityKind, ActivityStatus};
+        use store::activities::NewActivity;
+        let year = self.clock().today().year();
+        let now = self.clock().now();
+        let exempt = self.demo_exempt_members().await?;
+        let date = |month: u32, day: u32| {
+            chrono::NaiveDate::from_ymd_opt(year, month, day)
+                .ok_or_else(|| AppError::Internal("demo date".into()))
+        };
+        let plan = [
+            (
+                ActivityKind::GrassrootsResearch,
+                date(4, 22)?,
+                "走访辖区老旧小区，了解加装电梯和停车难问题，收集居民意见 12 条。",
+                35,
+            ),
+            (
+                ActivityKind::PolicyPromotion,
+                date(6, 18)?,
+                "宣讲城市更新和老年人助餐政策，现场解答居民提问。",
+                60,
+            ),
+            (
+                ActivityKind::ResidentsConsultation,
+                date(10, 21)?,
+                "与居民、物业和社区共同协商社区微改造方案，形成三项共识。",
+                28,
+            ),
+        ];
+        let yuexiu = rooms
+            .first()
+            .ok_or_else(|| AppError::Internal("demo rooms missing".into()))?;
+        let local = self
+            .store()
+            .create_local_kind(who, yuexiu.district_id, "“有事好商量”协商议事", now)
+            .await?;
+        let mut activities = Vec::new();
+        for room in rooms {
+            let serving: Vec<i64> = self
+                .store()
+                .room_members(room.id)
+                .await?
+                .into_iter()
+                .map(|m| m.id)
+                .filter(|id| !exempt.contains(id))
+                .collect();
+            if serving.is_empty() {
+                continue;
+            }
+            for (index, (kind, held_on, summary, reached)) in plan.iter().enumerate() {
+                let mut members: Vec<i64> =
+                    (0..3).map(|k| serving[(3 * index + k) % serving.len()]).collect();
+                members.sort_unstable();
+                members.dedup();
+                activities.push(NewActivity {
+                    room_id: room.id,
+                    district_id: room.district_id,
+                    street_id: room.street_id,
+                    kind: *kind,
+                    local_kind_id: None,
+                    held_on: *held_on,
+                    hours: Some(SessionHours::default_morning()),
+                    place: room.address.clone(),
+                    summary: (*summary).to_owned(),
+                    residents_reached: Some(*reached),
+                    status: ActivityStatus::Confirmed,
+                    member_ids: members,
+                    client_key: None,
+                });
+            }
+        }
+        let hongqiao: Vec<i64> = self
+            .store()
+            .room_members(yuexiu.id)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .filter(|id| !exempt.contains(id))
+            .take(4)
+            .collect();
+        activities.push(NewActivity {
+            room_id: yuexiu.id,
+            district_id: yuexiu.district_id,
+            street_id: yuexiu.street_id,
+            kind: ActivityKind::Local,
+            local_kind_id: Some(local.id),
+            held_on: date(8, 12)?,
+            hours: None,
+            place: "三眼井社区居委会议事厅".to_owned(),
+            summary: "围绕社区菜市场周边交通秩序开展“有事好商量”协商，邀请交警、城管和商户代表参加。"
+                .to_owned(),
+            residents_reached: Some(40),
+            status: ActivityStatus::Confirmed,
+            member_ids: hongqiao,
+            client_key: None,
+        });
+        for activity in &activities {
+            self.store().create_activity(who, activity, now).await?;
+        }
+        Ok(())
+    }
+
+    /// The demo member's own report, waiting for the room's staff to confirm it.
+    async fn load_demo_member_report(&self, member_id: i64, room: &Room) -> Result<(), AppError> {
+        use domain::activity::{ActivityKind, ActivityStatus};
+        let year = self.clock().today().year();
+        let held_on = chrono::NaiveDate::from_ymd_opt(year, 11, 20)
+            .ok_or_else(|| AppError::Internal("demo date".into()))?;
+        let new = store::activities::NewActivity {
+            room_id: room.id,
+            district_id: room.district_id,
+            street_id: room.street_id,
+            kind: ActivityKind::LegalInfoConsultation,
+            local_kind_id: None,
+            held_on,
+            hours: None,
+            place: "三眼井社区长者饭堂".to_owned(),
+            summary: "为社区长者讲解防范养老诈骗，解答遗嘱和赡养问题。".to_owned(),
+            residents_reached: Some(25),
+            status: ActivityStatus::Pending,
+            member_ids: vec![member_id],
+            client_key: None,
+        };
+        self.store()
+            .create_activity(&Who::system("demo-member"), &new, self.clock().now())
             .await?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -17,6 +17,8 @@ pub struct MemberChange {
     pub sector: Option<String>,
     pub employer: Option<String>,
     pub position: Option<String>,
+    /// 届别, e.g. 第十四届.
+    pub term: Option<String>,
     pub mobile: Option<String>,
     pub resides_hk_macao: Option<bool>,
     /// `serving` or `ceased`.
@@ -118,6 +120,7 @@ impl App {
             sector: text(&change.sector, &before.sector, "sector", "界别", 40)?,
             employer: text(&change.employer, &before.employer, "employer", "工作单位", 100)?,
             position: text(&change.position, &before.position, "position", "职务", 60)?,
+            term: text(&change.term, &before.term, "term", "届别", 20)?,
             mobile,
             resides_hk_macao: change.resides_hk_macao.unwrap_or(before.resides_hk_macao),
             ceased_on,

@@ -46,6 +46,7 @@ pub fn roster_template() -> Result<Vec<u8>, AppError> {
         "董事长",
         "13800138000",
         "",
+        "第十四届",
     ];
     documents::xlsx::write_sheet(
         "委员名册",

@@ -98,6 +98,44 @@ pub fn write_sheet(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> 
     workbook.save_to_buffer()
 }
 
+/// A cell of a written table: text (neutralised against formulas) or a number Excel can sum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+/// Writes one sheet of typed cells: a bold header row, text cells neutralised, numbers as numbers.
+pub fn write_table(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let bold = Format::new().set_bold();
+    for (col, header) in headers.iter().enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, col, *header, &bold)?;
+        sheet.set_column_width(col, 14)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let r = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        for (col, value) in row.iter().enumerate() {
+            let col = u16::try_from(col).unwrap_or(u16::MAX);
+            match value {
+                Cell::Text(text) => sheet.write_string(r, col, neutralise_formula(text))?,
+                Cell::Number(n) => sheet.write_number(r, col, *n)?,
+            };
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(
+        0,
+        0,
+        u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0),
+    )?;
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +160,16 @@ mod tests {
             sheet.rows[1].1[0].starts_with("'="),
             "stored as text, not a formula"
         );
+    }
+
+    #[test]
+    fn a_table_keeps_numbers_as_numbers_and_text_harmless() {
+        let rows = vec![vec![Cell::Text("=1+1".to_owned()), Cell::Number(20.0)]];
+        let bytes = write_table("积分", &["姓名", "积分"], &rows).unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(range.get((1, 0)), Some(&Data::String("'=1+1".to_owned())));
+        assert_eq!(range.get((1, 1)), Some(&Data::Float(20.0)));
     }
 
     #[test]

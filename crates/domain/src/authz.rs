@@ -249,6 +249,11 @@ pub enum Action {
     /// Set a district's own reception day and block dates for important events (R9) at a place; a place
     /// without a district is the whole city.
     ManageCalendar,
+    /// Record a room's community activities (R10) and confirm those its members report: the room's staff,
+    /// its street lead, its district and the city.
+    RecordActivities,
+    /// Define a district's own activity kinds (本地区特色, R10): the district and the city.
+    DefineActivityKinds,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
@@ -265,14 +270,14 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
             Role::DistrictStaff => actor.scope.covers(target),
             _ => false,
         },
-        Action::ManageSessions => match actor.role {
+        Action::ManageSessions | Action::RecordActivities => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {
                 target.room_id.is_some() && actor.scope.covers(target)
             }
             _ => false,
         },
-        Action::ManageCalendar => match actor.role {
+        Action::ManageCalendar | Action::DefineActivityKinds => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),
             _ => false,

@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O, runs async code or knows a database: storage and HTTP stand on these types.
 
+pub mod activity;
 pub mod authz;
 pub mod calendar;
 pub mod department;

@@ -16,9 +16,11 @@ pub const EMPLOYER: &str = "工作单位";
 pub const POSITION: &str = "职务";
 pub const MOBILE: &str = "手机号码";
 pub const ROOM: &str = "工作室";
+/// Optional: the term (届别), e.g. 第十四届.
+pub const TERM: &str = "届别";
 
 /// Every header the roster knows, in the template's order.
-pub const HEADERS: [&str; 9] = [
+pub const HEADERS: [&str; 10] = [
     NAME,
     LEVEL,
     DISTRICT,
@@ -28,6 +30,7 @@ pub const HEADERS: [&str; 9] = [
     POSITION,
     MOBILE,
     ROOM,
+    TERM,
 ];
 
 /// One valid roster row.
@@ -45,6 +48,7 @@ pub struct RosterMember {
     pub position: Option<String>,
     pub mobile: Option<MobileNumber>,
     pub room: Option<String>,
+    pub term: Option<String>,
 }
 
 impl RosterMember {
@@ -215,6 +219,7 @@ pub fn parse_row(
     let sector = optional_text(SECTOR, 40, &mut problem);
     let employer = optional_text(EMPLOYER, 100, &mut problem);
     let position = optional_text(POSITION, 100, &mut problem);
+    let term = optional_text(TERM, 20, &mut problem);
     match (name, level) {
         (Some(name), Some(level)) if problems.is_empty() => Ok(RosterMember {
             row,
@@ -227,6 +232,7 @@ pub fn parse_row(
             position,
             mobile,
             room,
+            term,
         }),
         _ => Err(problems),
     }

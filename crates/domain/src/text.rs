@@ -30,9 +30,35 @@ pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
     Ok(trimmed.to_owned())
 }
 
+/// Trims `raw` and checks it is non-empty text of at most `max` characters, several lines allowed
+/// (line breaks are kept as `\n`), without other control characters. Returns the trimmed text.
+pub fn paragraphs(raw: &str, max: usize) -> Result<String, TextError> {
+    let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = normalised.trim();
+    if trimmed.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(TextError::ControlCharacter);
+    }
+    let actual = trimmed.chars().count();
+    if actual > max {
+        return Err(TextError::TooLong { max, actual });
+    }
+    Ok(trimmed.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paragraphs_keep_line_breaks_but_refuse_other_control_characters() {
+        assert_eq!(paragraphs(" 第一段\r\n第二段 ", 20).unwrap(), "第一段\n第二段");
+        assert_eq!(paragraphs("a\u{7}b", 20), Err(TextError::ControlCharacter));
+        assert_eq!(paragraphs("\n\n", 20), Err(TextError::Empty));
+        assert!(matches!(paragraphs("长长长", 2), Err(TextError::TooLong { .. })));
+    }
 
     #[test]
     fn single_line_trims_and_counts_characters_not_bytes() {

@@ -2,6 +2,7 @@
 //! domain types.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod calendar;
 mod connect;

@@ -26,6 +26,8 @@ pub struct MemberRecord {
     pub sector: Option<String>,
     pub employer: Option<String>,
     pub position: Option<String>,
+    /// 届别, e.g. 第十四届.
+    pub term: Option<String>,
     pub mobile: Option<MobileNumber>,
     pub resides_hk_macao: bool,
     /// Empty while serving; the day the member ceased (不再担任).
@@ -46,6 +48,7 @@ pub struct MemberEdit {
     pub sector: Option<String>,
     pub employer: Option<String>,
     pub position: Option<String>,
+    pub term: Option<String>,
     pub mobile: Option<MobileNumber>,
     pub resides_hk_macao: bool,
     pub ceased_on: Option<NaiveDate>,
@@ -128,6 +131,7 @@ impl Store {
                 sector: row.sector,
                 employer: row.employer,
                 position: row.position,
+                term: row.term,
                 mobile: row.mobile.as_deref().and_then(MobileNumber::parse),
                 resides_hk_macao: row.resides_hk_macao,
                 ceased_on: if row.status == "serving" {
@@ -156,6 +160,7 @@ impl Store {
             sector: Set(edit.sector.clone()),
             employer: Set(edit.employer.clone()),
             position: Set(edit.position.clone()),
+            term: Set(edit.term.clone()),
             mobile: Set(edit.mobile.as_ref().map(|m| m.as_str().to_owned())),
             resides_hk_macao: Set(edit.resides_hk_macao),
             status: Set(if edit.ceased_on.is_some() {
@@ -177,12 +182,12 @@ impl Store {
             district_id: before.district_id,
             before: Some(json!({
                 "sector": before.sector, "employer": before.employer, "position": before.position,
-                "resides_hk_macao": before.resides_hk_macao,
+                "term": before.term, "resides_hk_macao": before.resides_hk_macao,
                 "ceased_on": before.ceased_on.map(|d| d.to_string()),
             })),
             after: Some(json!({
                 "sector": edit.sector, "employer": edit.employer, "position": edit.position,
-                "resides_hk_macao": edit.resides_hk_macao,
+                "term": edit.term, "resides_hk_macao": edit.resides_hk_macao,
                 "ceased_on": edit.ceased_on.map(|d| d.to_string()),
                 "mobile_changed": edit.mobile != before.mobile,
             })),

@@ -55,6 +55,7 @@ struct Existing {
     resides_hk_macao: bool,
     employer: Option<String>,
     position: Option<String>,
+    term: Option<String>,
 }
 
 impl Store {
@@ -110,6 +111,7 @@ impl Store {
                     resides_hk_macao: row.resides_hk_macao,
                     employer: row.employer,
                     position: row.position,
+                    term: row.term,
                 },
             );
         }
@@ -129,7 +131,10 @@ impl Store {
                 None => to_create.push(member),
                 Some(found) => {
                     ids_by_row.insert(member.row, found.id);
+                    // An empty term in the file keeps the one on record.
+                    let term = member.term.clone().or_else(|| found.term.clone());
                     let same = found.sector == member.sector
+                        && found.term == term
                         && found.resides_hk_macao == member.resides_in_hk_macao
                         && found.employer == member.employer
                         && found.position == member.position;
@@ -144,6 +149,7 @@ impl Store {
                             resides_hk_macao: Set(member.resides_in_hk_macao),
                             employer: Set(member.employer.clone()),
                             position: Set(member.position.clone()),
+                            term: Set(term),
                             updated_at: Set(Some(now)),
                             ..Default::default()
                         }
@@ -167,6 +173,7 @@ impl Store {
                 created_at: Set(now),
                 employer: Set(m.employer.clone()),
                 position: Set(m.position.clone()),
+                term: Set(m.term.clone()),
                 mobile: Set(m.mobile.as_ref().map(|n| n.as_str().to_owned())),
                 resides_hk_macao: Set(m.resides_in_hk_macao),
                 status: Set("serving".to_owned()),

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use crate::activities::{HeldSession, sync_session_activity};
 use crate::audit::{self, Change, Who};
 use crate::entity::{
     member, member_feed_token, reception_session, reception_session_change, reception_session_member, room,
@@ -123,6 +124,17 @@ impl Store {
             .insert(&txn)
             .await?;
             set_members(&txn, row.id, &new.member_ids).await?;
+            let held = HeldSession {
+                session_id: row.id,
+                room_id: new.room_id,
+                district_id: new.district_id,
+                status: new.status,
+                date: new.date,
+                hours: new.hours,
+                place: &new.place,
+                member_ids: &new.member_ids,
+            };
+            sync_session_activity(&txn, who, &held, now).await?;
             let change = Change {
                 action: "session.create",
                 entity: "reception_session",
@@ -272,6 +284,18 @@ impl Store {
             .exec(&txn)
             .await?;
         set_members(&txn, before.id, &values.member_ids).await?;
+        // A session that took place is a reception-day activity (R10), never typed again (X11).
+        let held = HeldSession {
+            session_id: before.id,
+            room_id: before.room_id,
+            district_id: before.district_id,
+            status: values.status,
+            date: values.date,
+            hours: values.hours,
+            place: &values.place,
+            member_ids: &values.member_ids,
+        };
+        sync_session_activity(&txn, who, &held, now).await?;
         reception_session_change::ActiveModel {
             session_id: Set(before.id),
             changed_at: Set(now),

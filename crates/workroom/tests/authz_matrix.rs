@@ -104,6 +104,22 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         .await
         .unwrap();
     let session = sessions[0]["id"].as_i64().unwrap();
+    // Two activities the demo member reported, pending the staff: one to confirm, one to return.
+    let member = app.token("demo-member").await;
+    let mut reports = Vec::new();
+    for day in ["2026-11-23", "2026-11-24"] {
+        let report: Value = app
+            .with_token(Method::POST, "/api/v1/activities", &member)
+            .json(&json!({ "room_id": 1, "kind": "policy_promotion", "date": day, "member_ids": [1], "summary": "矩阵测试" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(report["status"], "pending", "{report}");
+        reports.push(report["id"].as_i64().unwrap());
+    }
     //                                         anon city dist strt stff mmbr dept ptn  other
     let table = vec![
         row(
@@ -481,6 +497,72 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/rooms/1/calendar.ics",
             [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Activities (R10): recorded by the room's staff and those above it; a member reports own (pending).
+        row(
+            Method::GET,
+            "/api/v1/activities?year=2026",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/activities",
+            json!({ "room_id": 1, "kind": "grassroots_research", "date": "2026-11-20", "member_ids": [1], "summary": "矩阵测试 {who}" }),
+            [401, 201, 201, 201, 201, 201, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/activities/{}", reports[0]),
+            [401, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            &format!("/api/v1/activities/{}/confirm", reports[0]),
+            // Confirmed once by the first allowed caller; the others find nothing left to confirm.
+            [401, 200, 409, 409, 409, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/activities/{}/return", reports[1]),
+            json!({ "reason": "请补充签到表" }),
+            [401, 200, 409, 409, 409, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/members/1/activities?year=2026",
+            [401, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/score-sheet?year=2026",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/activity-kinds",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/activity-kinds",
+            json!({ "name": "矩阵类型{n}" }),
+            // The city names the district it defines for (422 without one); a district its own.
+            [401, 422, 201, 403, 403, 403, 403, 403, 201],
+        ),
+        row(
+            Method::GET,
+            "/admin/activities",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/duty?year=2026",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/duty/score-sheet.xlsx?year=2026",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         // Last: each caller ends its own token.
         row(

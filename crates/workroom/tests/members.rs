@@ -3,21 +3,11 @@
 
 mod common;
 
-use common::{TestApp, get_text};
+use common::{TestApp, call, get_text};
 use reqwest::Method;
 use serde_json::{Value, json};
 use store::on_both_databases;
 use store::test_support::TestDatabase;
-
-async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = app.with_token(method, path, token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 fn id_of(list: &Value, name: &str) -> i64 {
     list.as_array()

@@ -19,6 +19,8 @@ pub struct Model {
     pub status: String,
     pub ceased_on: Option<Date>,
     pub updated_at: Option<DateTimeUtc>,
+    /// 届别, e.g. 第十四届.
+    pub term: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

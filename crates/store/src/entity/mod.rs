@@ -1,6 +1,8 @@
 //! sea-orm entities: one module per table.
 
 pub mod account;
+pub mod activity;
+pub mod activity_member;
 pub mod audit_head;
 pub mod audit_log;
 pub mod blocked_date;
@@ -10,6 +12,7 @@ pub mod district_reception_day;
 pub mod division;
 pub mod division_name;
 pub mod holiday_arrangement;
+pub mod local_activity_kind;
 pub mod login_throttle;
 pub mod member;
 pub mod member_feed_token;

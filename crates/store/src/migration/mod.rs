@@ -14,6 +14,7 @@ mod m20261130_000009_reception_sessions;
 mod m20261130_000010_member_feed_tokens;
 mod m20261130_000011_member_photos;
 mod m20261130_000012_room_places;
+mod m20261130_000013_activities;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_member_feed_tokens::Migration),
             Box::new(m20261130_000011_member_photos::Migration),
             Box::new(m20261130_000012_room_places::Migration),
+            Box::new(m20261130_000013_activities::Migration),
         ]
     }
 }

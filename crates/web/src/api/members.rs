@@ -111,6 +111,8 @@ pub struct MemberJson {
     sector: Option<String>,
     employer: Option<String>,
     position: Option<String>,
+    /// 届别, e.g. 第十四届.
+    term: Option<String>,
     /// Masked in lists (138****8000); in full only in one record for those who keep the roster.
     mobile: Option<String>,
     resides_hk_macao: bool,
@@ -133,6 +135,7 @@ impl MemberJson {
             sector: m.sector.clone(),
             employer: m.employer.clone(),
             position: m.position.clone(),
+            term: m.term.clone(),
             mobile: m.mobile.as_ref().map(|n| {
                 if full_mobile {
                     n.as_str().to_owned()
@@ -154,21 +157,55 @@ impl MemberJson {
     }
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberListParams {
+    /// The year the activity fields count (default: this year in Beijing).
+    year: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberDutyJson {
+    #[serde(flatten)]
+    member: MemberJson,
+    year: i32,
+    /// Confirmed community activities the member took part in that year (R5).
+    activity_count: u32,
+    /// The rule set's yearly minimum (2).
+    minimum: u32,
+    /// Short of the minimum and not exempt.
+    below_minimum: bool,
+    /// Evaluation points of the year (R14: city members +10 per activity); see
+    /// `/api/v1/members/{id}/activities` for the activity behind each.
+    points: u32,
+}
+
 /// Members in the caller's scope (the city all; a district its own; a town/street or room those serving
-/// in its rooms; a member self), mobile numbers masked.
+/// in its rooms; a member self), mobile numbers masked, with the year's count against the minimum
+/// and points.
 #[utoipa::path(
-    get, path = "/api/v1/members", tag = "members",
-    responses((status = 200, body = Vec<MemberJson>), (status = 401, body = ErrorBody))
+    get, path = "/api/v1/members", tag = "members", params(MemberListParams),
+    responses((status = 200, body = Vec<MemberDutyJson>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 async fn list_members(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> Result<ApiJson<Vec<MemberJson>>, ApiError> {
-    let members = state.app.members(&caller.acting()).await?;
+    ApiQuery(params): ApiQuery<MemberListParams>,
+) -> Result<ApiJson<Vec<MemberDutyJson>>, ApiError> {
+    use chrono::Datelike;
+    let year = params.year.unwrap_or_else(|| state.app.clock().today().year());
+    let duties = state.app.members_duty(&caller.acting(), year).await?;
     Ok(ApiJson(
-        members
+        duties
             .iter()
-            .map(|m| MemberJson::from_record(m, false))
+            .map(|d| MemberDutyJson {
+                member: MemberJson::from_record(&d.member, false),
+                year,
+                activity_count: d.duty.count,
+                minimum: d.duty.minimum,
+                below_minimum: d.duty.below_minimum(),
+                points: d.points,
+            })
             .collect(),
     ))
 }
@@ -192,6 +229,8 @@ pub struct MemberChangeJson {
     sector: Option<String>,
     employer: Option<String>,
     position: Option<String>,
+    /// 届别; an empty string clears it.
+    term: Option<String>,
     /// An empty string clears it.
     mobile: Option<String>,
     resides_hk_macao: Option<bool>,
@@ -219,6 +258,7 @@ async fn update_member(
         sector: body.sector,
         employer: body.employer,
         position: body.position,
+        term: body.term,
         mobile: body.mobile,
         resides_hk_macao: body.resides_hk_macao,
         status: body.status,

@@ -2,6 +2,7 @@
 //! /api/openapi.json.
 
 mod accounts;
+mod activities;
 mod audit;
 mod auth;
 mod calendar;
@@ -16,6 +17,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
+
+pub(crate) use activities::xlsx_download;
 
 /// A member's published photo URL (for pages too).
 pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
@@ -40,6 +43,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "public", description = "公开信息（无需登录）：工作室与委员"),
         (name = "calendar", description = "接待日历（R9、R17）：接待日、国务院节假日安排、规则版本、各区接待日与重要活动日"),
         (name = "sessions", description = "接待日安排与公告（R9）：按日历排定、调整（留存原因）、标记张贴"),
+        (name = "activities", description = "履职活动（R10）、每年最低次数（R5）与积分（R14）：登记、确认、积分表"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
     ),
     modifiers(&BearerAuth)
@@ -76,6 +80,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(staffing::router())
         .merge(calendar::router())
         .merge(sessions::router())
+        .merge(activities::router())
         .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
             app::roster::MAX_ROSTER_BYTES + 64 * 1024,
         )))

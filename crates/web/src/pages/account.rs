@@ -198,6 +198,10 @@ pub(super) struct MePage {
     late: Vec<app::sessions::SessionView>,
     /// For a member: whether a private calendar feed is live, and its link right after issuing.
     feed: Option<(bool, Option<String>)>,
+    /// For a member: duties ahead, this year's count and points (X3).
+    dashboard: Option<app::activities::MemberDashboard>,
+    /// May record activities somewhere (staff, street leads, districts, the city).
+    records_activities: bool,
 }
 
 pub(super) async fn me(
@@ -217,13 +221,13 @@ pub(super) async fn me_page(
 ) -> Result<Response, PageError> {
     let acting = caller.acting();
     let fail = |err| PageError::new(page.clone(), err);
-    let rooms = state
+    let rooms: Vec<(Room, bool)> = state
         .app
         .rooms(&acting)
         .await
         .map_err(fail)?
         .into_iter()
-        .map(|room| {
+        .map(|room: Room| {
             let place = domain::authz::Place {
                 district_id: Some(room.district_id),
                 street_id: Some(room.street_id),
@@ -242,12 +246,19 @@ pub(super) async fn me_page(
     } else {
         None
     };
+    let dashboard = state.app.member_dashboard(&acting).await.map_err(fail)?;
+    let records_activities = matches!(
+        acting.scope(),
+        domain::authz::Scope::City | domain::authz::Scope::District { .. }
+    ) || rooms.iter().any(|(_, keeps)| *keeps);
     Ok(MePage {
         page,
         account: caller.auth.account.clone(),
         rooms,
         late,
         feed,
+        dashboard,
+        records_activities,
     }
     .into_response())
 }

@@ -45,6 +45,8 @@ pub(super) struct MemberPage {
     member: MemberRecord,
     manages: bool,
     has_photo: bool,
+    /// The year's activities with the points each gave (R5, R14).
+    year: app::activities::MemberYear,
     today: String,
     message: String,
     error: String,
@@ -55,6 +57,7 @@ async fn render(
     page: PageContext,
     caller: &Caller,
     id: i64,
+    year: Option<i32>,
     message: String,
     error: String,
 ) -> Result<MemberPage, PageError> {
@@ -70,8 +73,15 @@ async fn render(
         .await
         .map_err(|err| PageError::new(page.clone(), err.into()))?
         .contains_key(&member.id);
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&state.app.clock().today()));
+    let year = state
+        .app
+        .member_year(&caller.acting(), member.id, year)
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?;
     Ok(MemberPage {
         has_photo,
+        year,
         today: state.app.clock().today().to_string(),
         page,
         member,
@@ -81,13 +91,26 @@ async fn render(
     })
 }
 
+#[derive(Deserialize, Default)]
+pub(super) struct MemberQuery {
+    year: Option<String>,
+}
+
 pub(super) async fn member(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
+    axum::extract::Query(query): axum::extract::Query<MemberQuery>,
 ) -> Result<MemberPage, PageError> {
-    render(&state, page, &caller, id, String::new(), String::new()).await
+    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(raw) => Some(
+            raw.parse::<i32>()
+                .map_err(|_| PageError::new(page.clone(), AppError::invalid("year", "年份应为 4 位数字")))?,
+        ),
+        None => None,
+    };
+    render(&state, page, &caller, id, year, String::new(), String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -100,6 +123,8 @@ pub(super) struct MemberForm {
     employer: String,
     #[serde(default)]
     position: String,
+    #[serde(default)]
+    term: String,
     #[serde(default)]
     mobile: String,
     resides_hk_macao: Option<String>,
@@ -134,6 +159,7 @@ pub(super) async fn save(
             sector: Some(form.sector),
             employer: Some(form.employer),
             position: Some(form.position),
+            term: Some(form.term),
             mobile: Some(form.mobile),
             resides_hk_macao: Some(matches!(form.resides_hk_macao.as_deref(), Some("on" | "true"))),
             status: Some(form.status),
@@ -148,13 +174,14 @@ pub(super) async fn save(
             page,
             &caller,
             id,
+            None,
             format!("已保存{}的信息。", member.name),
             String::new(),
         )
         .await?
         .into_response()),
         Err(err @ AppError::Invalid { .. }) => {
-            let body = render(&state, page, &caller, id, String::new(), err.to_string()).await?;
+            let body = render(&state, page, &caller, id, None, String::new(), err.to_string()).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(err) => Err(PageError::new(page, err)),
@@ -213,6 +240,7 @@ pub(super) async fn photo_form(
             page,
             &caller,
             id,
+            None,
             String::new(),
             "请通过页面上的表单上传照片。".into(),
         )
@@ -247,11 +275,11 @@ pub(super) async fn photo_form(
             .map(|_| "已更新照片（已去除拍摄位置等信息）。".to_owned())
     };
     match result {
-        Ok(message) => Ok(render(&state, page, &caller, id, message, String::new())
+        Ok(message) => Ok(render(&state, page, &caller, id, None, message, String::new())
             .await?
             .into_response()),
         Err(err @ AppError::Invalid { .. }) => {
-            let body = render(&state, page, &caller, id, String::new(), err.to_string()).await?;
+            let body = render(&state, page, &caller, id, None, String::new(), err.to_string()).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
         }
         Err(err) => Err(PageError::new(page, err)),

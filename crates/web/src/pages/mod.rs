@@ -2,6 +2,7 @@
 //! administration, preferences. No page needs JavaScript.
 
 mod account;
+mod activities;
 mod admin;
 mod calendar;
 mod member_admin;
@@ -91,6 +92,15 @@ pub fn router() -> Router<AppState> {
         .route("/me/calendar-feed", post(sessions::member_feed_form))
         .route("/me/calendar-feed/revoke", post(sessions::member_feed_form))
         .route("/admin/members", get(member_admin::members))
+        .route(
+            "/admin/activities",
+            get(activities::activities).post(activities::record),
+        )
+        .route("/admin/activities/{id}/confirm", post(activities::confirm))
+        .route("/admin/activities/{id}/return", post(activities::return_report))
+        .route("/admin/activity-kinds", post(activities::add_kind))
+        .route("/admin/duty", get(activities::duty))
+        .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))
         .route(
             "/admin/members/{id}",
             get(member_admin::member).post(member_admin::save),

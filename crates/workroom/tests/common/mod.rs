@@ -219,3 +219,20 @@ pub fn one_line_failure(output: &Output) -> String {
     assert_eq!(lines.len(), 1, "expected one line on stderr, got: {err}");
     lines[0].to_owned()
 }
+
+/// A JSON API call with a bearer token: the status and the body (`null` when it is not JSON).
+pub async fn call(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = app.with_token(method, path, token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(serde_json::Value::Null))
+}

@@ -1,0 +1,620 @@
+//! Community activities (履职活动, R10), the yearly duty (R5) and evaluation points (R14).
+//!
+//! Staff record their room's activities (confirmed at once); a member may report one of their own, which
+//! the room's staff confirm or return. A reception session marked held is already a reception-day activity
+//! (see `store::activities`). Counts and points are derived from confirmed activities, never typed (X11).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use documents::xlsx::Cell;
+use domain::activity::{
+    ActivityKind, ActivityStatus, YearlyDuty, activity_points, check_activity_date, parse_client_key,
+    rules_for_year,
+};
+use domain::authz::{Action, Place, Scope};
+use domain::calendar::SessionHours;
+use sha2::{Digest, Sha256};
+pub use store::activities::{ActivityFilter, ActivityRecord, LocalKind};
+use store::activities::{NewActivity, Recorded};
+use store::members::MemberRecord;
+
+use crate::access::{Acting, not_visible};
+use crate::{App, AppError};
+
+/// An activity as a person or a client submits it; checked before anything is stored.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityInput {
+    pub room_id: i64,
+    /// A code of shared/CONTRACT.md, e.g. `grassroots_research`.
+    pub kind: String,
+    /// For `local`: the name of one of the district's own kinds.
+    pub local_kind: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    /// Where, when not at the room itself.
+    pub place: Option<String>,
+    pub member_ids: Vec<i64>,
+    pub summary: String,
+    pub residents_reached: Option<i64>,
+    /// The client's idempotency key: the same key again records nothing new.
+    pub client_key: Option<String>,
+}
+
+/// A member's year: the standing against the minimum and the points, with the activities behind them.
+#[derive(Debug, Clone)]
+pub struct MemberYear {
+    pub member: MemberRecord,
+    pub year: i32,
+    pub duty: YearlyDuty,
+    pub points: u32,
+    /// Each confirmed activity with the points it gave.
+    pub activities: Vec<(ActivityRecord, u32)>,
+}
+
+/// One line of the duty list: a member, the count and the points.
+#[derive(Debug, Clone)]
+pub struct MemberDuty {
+    pub member: MemberRecord,
+    pub duty: YearlyDuty,
+    pub points: u32,
+}
+
+fn activity_place(a: &ActivityRecord) -> Place {
+    Place {
+        district_id: Some(a.district_id),
+        street_id: Some(a.street_id),
+        room_id: Some(a.room_id),
+    }
+}
+
+fn own_member_id(acting: &Acting) -> Option<i64> {
+    match acting.scope() {
+        Scope::Member { member_id, .. } => Some(member_id),
+        _ => None,
+    }
+}
+
+/// A fresh client key for a form, so that submitting the page twice records one activity.
+pub fn new_client_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Years a list may ask for: from the regulation's first year to the next.
+pub fn check_year(year: i32, today: NaiveDate) -> Result<(), AppError> {
+    if (2019..=today.year() + 1).contains(&year) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "year",
+            format!("年份应在 2019–{} 之间", today.year() + 1),
+        ))
+    }
+}
+
+fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
+    )
+}
+
+impl App {
+    /// Records an activity. Staff of the room (and those above it) record it confirmed; a member
+    /// serving in the room reports own participation, pending the staff's confirmation. Returns the
+    /// activity and whether it is new (false when the client key found an earlier submission).
+    pub async fn record_activity(
+        &self,
+        acting: &Acting,
+        input: &ActivityInput,
+    ) -> Result<(ActivityRecord, bool), AppError> {
+        let scope = acting.scope();
+        let room = self
+            .store()
+            .room(input.room_id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "工作室"))?;
+        let place = Place {
+            district_id: Some(room.district_id),
+            street_id: Some(room.street_id),
+            room_id: Some(room.id),
+        };
+        let serving: HashSet<i64> = self
+            .store()
+            .room_members(room.id)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let status = match own_member_id(acting) {
+            Some(me) if serving.contains(&me) => ActivityStatus::Pending,
+            _ => {
+                acting.require(Action::RecordActivities, &place)?;
+                ActivityStatus::Confirmed
+            }
+        };
+        let kind = ActivityKind::parse(&input.kind).ok_or_else(|| {
+            AppError::invalid(
+                "kind",
+                format!(
+                    "活动类型「{}」无效：应为 {}",
+                    input.kind.trim(),
+                    ActivityKind::ALL.map(ActivityKind::as_str).join("、")
+                ),
+            )
+        })?;
+        let local_kind_id = match (kind, input.local_kind.as_deref().map(str::trim)) {
+            (ActivityKind::Local, Some(name)) if !name.is_empty() => {
+                let kinds = self.store().local_kinds(Some(&[room.district_id])).await?;
+                let found = kinds.into_iter().find(|k| k.name == name).ok_or_else(|| {
+                    AppError::invalid(
+                        "local_kind",
+                        format!("{}没有名为「{name}」的特色活动类型", room.district_name),
+                    )
+                })?;
+                Some(found.id)
+            }
+            (ActivityKind::Local, _) => {
+                return Err(AppError::invalid(
+                    "local_kind",
+                    "本地区特色活动须注明是哪一种（local_kind）",
+                ));
+            }
+            (_, Some(name)) if !name.is_empty() => {
+                return Err(AppError::invalid(
+                    "local_kind",
+                    "只有本地区特色活动（local）才填写 local_kind",
+                ));
+            }
+            _ => None,
+        };
+        let today = self.clock().today();
+        let date = input
+            .date
+            .ok_or_else(|| AppError::invalid("date", "请填写活动日期"))?;
+        check_activity_date(date, today).map_err(|err| AppError::invalid("date", err.to_string()))?;
+        let hours = match (input.starts_at.as_deref(), input.ends_at.as_deref()) {
+            (None | Some(""), None | Some("")) => None,
+            (Some(starts), Some(ends)) if !starts.is_empty() && !ends.is_empty() => Some(
+                SessionHours::parse(starts, ends)
+                    .map_err(|message| AppError::invalid("starts_at", message))?,
+            ),
+            _ => {
+                return Err(AppError::invalid(
+                    "starts_at",
+                    "开始和结束时间要么都填，要么都不填",
+                ));
+            }
+        };
+        let place_text = match input.place.as_deref().map(str::trim) {
+            Some(raw) if !raw.is_empty() => domain::text::single_line(raw, 200)
+                .map_err(|err| AppError::invalid("place", format!("活动地点{err}")))?,
+            _ => room.address.clone(),
+        };
+        let summary = domain::text::paragraphs(&input.summary, 2000)
+            .map_err(|err| AppError::invalid("summary", format!("活动内容{err}")))?;
+        let residents_reached =
+            match input.residents_reached {
+                None => None,
+                Some(n) => Some(u32::try_from(n).ok().filter(|n| *n <= 100_000).ok_or_else(|| {
+                    AppError::invalid("residents_reached", "服务群众人数应在 0–100000 之间")
+                })?),
+            };
+        let mut member_ids = input.member_ids.clone();
+        member_ids.sort_unstable();
+        member_ids.dedup();
+        if member_ids.is_empty() {
+            return Err(AppError::invalid("member_ids", "请至少选择一位参加的委员"));
+        }
+        if member_ids.len() > 200 {
+            return Err(AppError::invalid("member_ids", "一次活动最多登记 200 位委员"));
+        }
+        match own_member_id(acting) {
+            Some(me) if status == ActivityStatus::Pending => {
+                if member_ids != [me] {
+                    return Err(AppError::invalid(
+                        "member_ids",
+                        "委员只能登记本人参加的活动；其他委员由工作室登记",
+                    ));
+                }
+            }
+            _ => {
+                // Staff may name the room's members and any member of their own scope.
+                let in_scope: HashSet<i64> = self
+                    .store()
+                    .members_in_scope(&scope)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect();
+                if let Some(stranger) = member_ids
+                    .iter()
+                    .find(|id| !serving.contains(id) && !in_scope.contains(id))
+                {
+                    return Err(AppError::invalid(
+                        "member_ids",
+                        format!("编号为 {stranger} 的委员不在本工作室，也不在您的工作范围内"),
+                    ));
+                }
+            }
+        }
+        if kind == ActivityKind::ReceptionDay {
+            let same_day = self
+                .store()
+                .activities_in_scope(
+                    &Scope::City,
+                    &ActivityFilter {
+                        from: Some(date),
+                        to: Some(date),
+                        room_id: Some(room.id),
+                        status: None,
+                    },
+                )
+                .await?;
+            if same_day.iter().any(|a| a.session_id.is_some()) {
+                return Err(AppError::Conflict(format!(
+                    "{date} 的接待日已按接待日安排自动登记为活动，无需重复登记"
+                )));
+            }
+        }
+        let client_key = match input.client_key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => {
+                let key = parse_client_key(raw).ok_or_else(|| {
+                    AppError::invalid("client_key", "提交编号应为 8–64 位字母、数字、- 或 _")
+                })?;
+                let digest = hex::encode(Sha256::digest(
+                    serde_json::json!([
+                        room.id,
+                        kind.as_str(),
+                        local_kind_id,
+                        date.to_string(),
+                        hours.map(|h| h.starts_text()),
+                        hours.map(|h| h.ends_text()),
+                        place_text,
+                        summary,
+                        residents_reached,
+                        member_ids,
+                    ])
+                    .to_string(),
+                ));
+                Some((key, digest))
+            }
+        };
+        let new = NewActivity {
+            room_id: room.id,
+            district_id: room.district_id,
+            street_id: room.street_id,
+            kind,
+            local_kind_id,
+            held_on: date,
+            hours,
+            place: place_text,
+            summary,
+            residents_reached,
+            status,
+            member_ids,
+            client_key,
+        };
+        let who = acting.who();
+        let now = self.clock().now();
+        let recorded = match self.store().create_activity(&who, &new, now).await {
+            // Two retries at once: the second meets the first's key and finds it.
+            Err(store::StoreError::Duplicate(_)) if new.client_key.is_some() => {
+                self.store().create_activity(&who, &new, now).await?
+            }
+            other => other?,
+        };
+        let (id, created) = match recorded {
+            Recorded::Created(id) => (id, true),
+            Recorded::Replayed(id) => (id, false),
+            Recorded::KeyReused(_) => {
+                return Err(AppError::Conflict(
+                    "这个提交编号（client_key）已用于另一条不同的活动记录".into(),
+                ));
+            }
+        };
+        let record = self
+            .store()
+            .activity(id)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("activity {id} vanished")))?;
+        Ok((record, created))
+    }
+
+    /// One activity the caller may see: in scope by place, or one the member took part in.
+    pub async fn activity(&self, acting: &Acting, id: i64) -> Result<ActivityRecord, AppError> {
+        let scope = acting.scope();
+        let record = self
+            .store()
+            .activity(id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "活动"))?;
+        let own = own_member_id(acting).is_some_and(|me| record.members.iter().any(|m| m.id == me));
+        if own || scope.covers(&activity_place(&record)) {
+            Ok(record)
+        } else {
+            Err(not_visible(&scope, "活动"))
+        }
+    }
+
+    /// Activities in the caller's scope, newest first.
+    pub async fn activities(
+        &self,
+        acting: &Acting,
+        filter: &ActivityFilter,
+    ) -> Result<Vec<ActivityRecord>, AppError> {
+        Ok(self.store().activities_in_scope(&acting.scope(), filter).await?)
+    }
+
+    /// Confirms an activity a member reported (`None`), or returns it with a reason.
+    pub async fn decide_activity(
+        &self,
+        acting: &Acting,
+        id: i64,
+        returned_because: Option<&str>,
+    ) -> Result<ActivityRecord, AppError> {
+        let before = self.activity(acting, id).await?;
+        acting.require(Action::RecordActivities, &activity_place(&before))?;
+        if before.status != ActivityStatus::Pending {
+            return Err(AppError::Conflict(format!(
+                "这条活动{}，不需要再确认",
+                before.status.label_zh()
+            )));
+        }
+        let reason = match returned_because {
+            None => None,
+            Some(raw) => Some(
+                domain::text::single_line(raw, 200)
+                    .map_err(|err| AppError::invalid("reason", format!("退回原因{err}")))?,
+            ),
+        };
+        self.store()
+            .decide_activity(&acting.who(), &before, reason.as_deref(), self.clock().now())
+            .await?;
+        self.activity(acting, id).await
+    }
+
+    /// The members in the caller's scope with their count against the yearly minimum and their points.
+    pub async fn members_duty(&self, acting: &Acting, year: i32) -> Result<Vec<MemberDuty>, AppError> {
+        check_year(year, self.clock().today())?;
+        let members = self.members(acting).await?;
+        if members.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (from, to) = year_bounds(year);
+        let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+        // A long list reads the year once rather than naming thousands of ids in a query.
+        let filter = (ids.len() <= 500).then_some(ids.as_slice());
+        let participations = self.store().participations(filter, from, to).await?;
+        let book = self.store().rule_book().await?;
+        let minimum = rules_for_year(&book, year).min_yearly_activities;
+        let mut dates: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        for p in participations {
+            dates.entry(p.member_id).or_default().push(p.held_on);
+        }
+        Ok(members
+            .into_iter()
+            .map(|member| {
+                let held = dates.remove(&member.id).unwrap_or_default();
+                let points = held
+                    .iter()
+                    .map(|d| activity_points(&book, member.level, *d))
+                    .sum();
+                let duty = YearlyDuty {
+                    count: u32::try_from(held.len()).unwrap_or(u32::MAX),
+                    minimum,
+                    exempt: member.exempt(),
+                };
+                MemberDuty { member, duty, points }
+            })
+            .collect())
+    }
+
+    /// One member's year with every activity and the points it gave. A member sees own; others as for
+    /// the member's record.
+    pub async fn member_year(
+        &self,
+        acting: &Acting,
+        member_id: i64,
+        year: i32,
+    ) -> Result<MemberYear, AppError> {
+        check_year(year, self.clock().today())?;
+        let (member, _) = self.member_record(acting, member_id).await?;
+        let (from, to) = year_bounds(year);
+        let participations = self.store().participations(Some(&[member.id]), from, to).await?;
+        let book = self.store().rule_book().await?;
+        let minimum = rules_for_year(&book, year).min_yearly_activities;
+        let ids: Vec<i64> = participations.iter().map(|p| p.activity_id).collect();
+        let mut records: HashMap<i64, ActivityRecord> = self
+            .store()
+            .activities_with_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let activities: Vec<(ActivityRecord, u32)> = ids
+            .iter()
+            .filter_map(|id| records.remove(id))
+            .map(|a| {
+                let points = activity_points(&book, member.level, a.held_on);
+                (a, points)
+            })
+            .collect();
+        let duty = YearlyDuty {
+            count: u32::try_from(activities.len()).unwrap_or(u32::MAX),
+            minimum,
+            exempt: member.exempt(),
+        };
+        let points = activities.iter().map(|(_, p)| p).sum();
+        Ok(MemberYear {
+            member,
+            year,
+            duty,
+            points,
+            activities,
+        })
+    }
+
+    /// The score sheet of a year (积分表, R14) as .xlsx: one row per member in the caller's scope.
+    pub async fn score_sheet(&self, acting: &Acting, year: i32) -> Result<Vec<u8>, AppError> {
+        let duties = self.members_duty(acting, year).await?;
+        let headers = [
+            "姓名",
+            "委员层级",
+            "届别",
+            "所属区",
+            "界别",
+            "工作室",
+            "活动次数",
+            "最低次数",
+            "免于最低次数",
+            "未达最低次数",
+            "专题协商积分",
+        ];
+        let rows: Vec<Vec<Cell>> = duties
+            .iter()
+            .map(|d| {
+                let m = &d.member;
+                let text = |v: &Option<String>| Cell::Text(v.clone().unwrap_or_default());
+                vec![
+                    Cell::Text(m.name.clone()),
+                    Cell::Text(m.level.roster_word().to_owned()),
+                    text(&m.term),
+                    text(&m.district_name),
+                    text(&m.sector),
+                    Cell::Text(
+                        m.rooms
+                            .iter()
+                            .map(|(_, name)| name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                    Cell::Number(f64::from(d.duty.count)),
+                    Cell::Number(f64::from(d.duty.minimum)),
+                    Cell::Text(if d.duty.exempt { "是" } else { "否" }.to_owned()),
+                    Cell::Text(if d.duty.below_minimum() { "是" } else { "否" }.to_owned()),
+                    Cell::Number(f64::from(d.points)),
+                ]
+            })
+            .collect();
+        documents::xlsx::write_table(&format!("{year}年委员积分"), &headers, &rows)
+            .map_err(|err| AppError::Internal(format!("score sheet: {err}")))
+    }
+
+    /// The kinds a room's activity may take: R10's and its district's own.
+    pub async fn local_kinds(&self, acting: &Acting) -> Result<Vec<LocalKind>, AppError> {
+        let scope = acting.scope();
+        let district = scope.place().district_id;
+        Ok(match (scope, district) {
+            (Scope::City, _) => self.store().local_kinds(None).await?,
+            (_, Some(d)) => self.store().local_kinds(Some(&[d])).await?,
+            (_, None) => Vec::new(),
+        })
+    }
+
+    /// Defines a district's own kind of activity (本地区特色).
+    pub async fn add_local_kind(
+        &self,
+        acting: &Acting,
+        district_id: Option<i64>,
+        name: &str,
+    ) -> Result<LocalKind, AppError> {
+        let district_id = district_id
+            .or(acting.scope().place().district_id)
+            .ok_or_else(|| AppError::invalid("district_id", "请选择区"))?;
+        acting.require(
+            Action::DefineActivityKinds,
+            &Place {
+                district_id: Some(district_id),
+                ..Place::default()
+            },
+        )?;
+        if self.store().district_by_id(district_id).await?.is_none() {
+            return Err(AppError::invalid("district_id", "没有这个区"));
+        }
+        let name = domain::text::single_line(name, 40)
+            .map_err(|err| AppError::invalid("name", format!("活动类型名称{err}")))?;
+        if ActivityKind::ALL.iter().any(|k| k.label_zh() == name) {
+            return Err(AppError::invalid(
+                "name",
+                format!("「{name}」已是规范列明的活动类型"),
+            ));
+        }
+        match self
+            .store()
+            .create_local_kind(&acting.who(), district_id, &name, self.clock().now())
+            .await
+        {
+            Err(store::StoreError::Duplicate(_)) => {
+                Err(AppError::Conflict(format!("本区已有「{name}」这一活动类型")))
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
+/// What a member sees first on a phone (X3): the coming reception duties, this year's count against the
+/// minimum with the activity behind each point, and own reports awaiting the staff or returned.
+#[derive(Debug, Clone)]
+pub struct MemberDashboard {
+    pub year: MemberYear,
+    /// Planned sessions the member is on duty at, the next 120 days, with the room's name.
+    pub upcoming: Vec<(String, store::sessions::SessionRecord)>,
+    /// Own reports not (yet) counted: pending or returned.
+    pub reports: Vec<ActivityRecord>,
+}
+
+impl App {
+    /// The signed-in member's dashboard; `None` for anyone who is not a member.
+    pub async fn member_dashboard(&self, acting: &Acting) -> Result<Option<MemberDashboard>, AppError> {
+        let Some(member_id) = own_member_id(acting) else {
+            return Ok(None);
+        };
+        let today = self.clock().today();
+        let year = self.member_year(acting, member_id, today.year()).await?;
+        let sessions = self
+            .store()
+            .sessions_of_member(member_id, today, today + chrono::Days::new(120))
+            .await?;
+        let mut rooms: HashMap<i64, String> = HashMap::new();
+        let mut upcoming = Vec::new();
+        for session in sessions {
+            if session.status != domain::calendar::SessionStatus::Planned {
+                continue;
+            }
+            if !rooms.contains_key(&session.room_id)
+                && let Some(room) = self.store().room(session.room_id).await?
+            {
+                rooms.insert(room.id, room.name);
+            }
+            let name = rooms.get(&session.room_id).cloned().unwrap_or_default();
+            upcoming.push((name, session));
+        }
+        let (from, to) = year_bounds(today.year());
+        let reports = self
+            .store()
+            .activities_in_scope(
+                &acting.scope(),
+                &ActivityFilter {
+                    from: Some(from),
+                    to: Some(to),
+                    room_id: None,
+                    status: None,
+                },
+            )
+            .await?
+            .into_iter()
+            .filter(|a| a.status != ActivityStatus::Confirmed)
+            .collect();
+        Ok(Some(MemberDashboard {
+            year,
+            upcoming,
+            reports,
+        }))
+    }
+}

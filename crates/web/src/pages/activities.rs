@@ -1,0 +1,517 @@
+//! Community activities on pages (履职活动, R10; R5; R14): the year's activities in the caller's scope with
+//! the form to record one (a member: to report own), confirming or returning members' reports, the
+//! districts' own kinds, and the duty list of members with their count, points and the score sheet.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use app::activities::{ActivityFilter, ActivityInput, ActivityRecord, LocalKind, MemberDuty};
+use app::{AppError, PublicMember, Room};
+use domain::activity::{ActivityKind, ActivityStatus};
+use domain::authz::{Action, Place, Scope};
+
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::PageError;
+use crate::extract::{PageForm, PagePath};
+use crate::layout::PageContext;
+
+fn room_place(room: &Room) -> Place {
+    Place {
+        district_id: Some(room.district_id),
+        street_id: Some(room.street_id),
+        room_id: Some(room.id),
+    }
+}
+
+fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
+    let year = match raw.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(raw) => raw
+            .parse::<i32>()
+            .map_err(|_| AppError::invalid("year", "年份应为 4 位数字"))?,
+        None => today.year(),
+    };
+    app::activities::check_year(year, today)?;
+    Ok(year)
+}
+
+fn expired(page: PageContext) -> PageError {
+    PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
+}
+
+/// A kind as the form offers it: the value sent and the label read.
+pub(super) struct KindOption {
+    value: String,
+    label: String,
+}
+
+pub(super) struct ActivityRow {
+    activity: ActivityRecord,
+    members_text: String,
+    /// The caller may confirm or return it.
+    decides: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities.html")]
+pub(super) struct ActivitiesPage {
+    page: PageContext,
+    year: i32,
+    today: String,
+    /// Rooms the caller may record for (a member: the rooms the member serves in).
+    rooms: Vec<Room>,
+    /// The room whose form is shown, with its serving members.
+    room: Option<Room>,
+    room_members: Vec<PublicMember>,
+    kinds: Vec<KindOption>,
+    /// A member reporting own activity: the form has no member choice.
+    is_member: bool,
+    client_key: String,
+    rows: Vec<ActivityRow>,
+    pending: usize,
+    /// The district's own kinds, and whether the caller may add one.
+    local_kinds: Vec<LocalKind>,
+    defines_kinds: bool,
+    message: String,
+    error: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct ActivitiesQuery {
+    year: Option<String>,
+    room: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    state: &AppState,
+    page: PageContext,
+    caller: &Caller,
+    year: i32,
+    room_id: Option<i64>,
+    message: String,
+    error: String,
+) -> Result<ActivitiesPage, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let acting = caller.acting();
+    let scope = acting.scope();
+    let is_member = matches!(scope, Scope::Member { .. });
+    let rooms: Vec<Room> = state
+        .app
+        .rooms(&acting)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|r| r.open && (is_member || acting.may(Action::RecordActivities, &room_place(r))))
+        .collect();
+    let room = match room_id {
+        Some(id) => Some(
+            rooms
+                .iter()
+                .find(|r| r.id == id)
+                .cloned()
+                .ok_or_else(|| fail(app::access::forbidden()))?,
+        ),
+        None if rooms.len() == 1 => rooms.first().cloned(),
+        None => None,
+    };
+    let room_members = match &room {
+        Some(r) => state
+            .app
+            .store()
+            .room_members(r.id)
+            .await
+            .map_err(|err| fail(err.into()))?,
+        None => Vec::new(),
+    };
+    let local_kinds = state.app.local_kinds(&acting).await.map_err(fail)?;
+    let mut kinds: Vec<KindOption> = ActivityKind::ALL
+        .into_iter()
+        .filter(|k| *k != ActivityKind::Local)
+        .map(|k| KindOption {
+            value: k.as_str().to_owned(),
+            label: k.label_zh().to_owned(),
+        })
+        .collect();
+    if let Some(r) = &room {
+        kinds.extend(
+            local_kinds
+                .iter()
+                .filter(|k| k.district_id == r.district_id)
+                .map(|k| KindOption {
+                    value: format!("local:{}", k.name),
+                    label: format!("{}（本区特色）", k.name),
+                }),
+        );
+    }
+    let filter = ActivityFilter {
+        from: NaiveDate::from_ymd_opt(year, 1, 1),
+        to: NaiveDate::from_ymd_opt(year, 12, 31),
+        room_id,
+        status: None,
+    };
+    let activities = state.app.activities(&acting, &filter).await.map_err(fail)?;
+    let mut rows: Vec<ActivityRow> = activities
+        .into_iter()
+        .map(|activity| {
+            let decides = activity.status == ActivityStatus::Pending
+                && acting.may(
+                    Action::RecordActivities,
+                    &Place {
+                        district_id: Some(activity.district_id),
+                        street_id: Some(activity.street_id),
+                        room_id: Some(activity.room_id),
+                    },
+                );
+            let members_text = activity
+                .members
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、");
+            ActivityRow {
+                activity,
+                members_text,
+                decides,
+            }
+        })
+        .collect();
+    // What awaits the caller comes first.
+    rows.sort_by_key(|r| !r.decides);
+    let pending = rows.iter().filter(|r| r.decides).count();
+    let defines_kinds = acting.may(Action::DefineActivityKinds, &scope.place())
+        && (scope == Scope::City || scope.place().district_id.is_some());
+    Ok(ActivitiesPage {
+        page,
+        year,
+        today: state.app.clock().today().to_string(),
+        rooms,
+        room,
+        room_members,
+        kinds,
+        is_member,
+        client_key: app::activities::new_client_key(),
+        rows,
+        pending,
+        local_kinds,
+        defines_kinds,
+        message,
+        error,
+    })
+}
+
+pub(super) async fn activities(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Query(query): Query<ActivitiesQuery>,
+) -> Result<ActivitiesPage, PageError> {
+    let today = state.app.clock().today();
+    let year = parse_year(query.year.as_deref(), today).map_err(|err| PageError::new(page.clone(), err))?;
+    let room = match query.room.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .map_err(|_| PageError::new(page.clone(), AppError::invalid("room", "工作室编号无效")))?,
+        ),
+        None => None,
+    };
+    render(&state, page, &caller, year, room, String::new(), String::new()).await
+}
+
+/// The page again after a form: the message, or the error with 422/409.
+async fn after_form(
+    state: &AppState,
+    page: PageContext,
+    caller: &Caller,
+    room_id: Option<i64>,
+    result: Result<String, AppError>,
+) -> Result<Response, PageError> {
+    let year = state.app.clock().today().year();
+    match result {
+        Ok(message) => Ok(render(state, page, caller, year, room_id, message, String::new())
+            .await?
+            .into_response()),
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let status = if matches!(err, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let body = render(state, page, caller, year, room_id, String::new(), err.to_string()).await?;
+            Ok((status, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
+}
+
+/// The record form: fixed fields by name, each member's checkbox as `member_{id}`.
+pub(super) async fn record(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+    if !caller.csrf_matches(&field("csrf")) {
+        return Err(expired(page));
+    }
+    let room_id = field("room_id").parse::<i64>().ok();
+    let result = async {
+        let room_id = room_id.ok_or_else(|| AppError::invalid("room_id", "请选择工作室"))?;
+        let (kind, local_kind) = match field("kind").split_once(':') {
+            Some(("local", name)) => ("local".to_owned(), Some(name.to_owned())),
+            _ => (field("kind"), None),
+        };
+        let date = match field("date").as_str() {
+            "" => None,
+            raw => Some(
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid("date", format!("「{raw}」不是有效日期")))?,
+            ),
+        };
+        let residents_reached = match field("residents_reached").as_str() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| AppError::invalid("residents_reached", "服务群众人数应为整数"))?,
+            ),
+        };
+        let member_ids: Vec<i64> = match caller.acting().scope() {
+            Scope::Member { member_id, .. } => vec![member_id],
+            _ => form
+                .keys()
+                .filter_map(|k| k.strip_prefix("member_"))
+                .filter_map(|id| id.parse().ok())
+                .collect(),
+        };
+        let input = ActivityInput {
+            room_id,
+            kind,
+            local_kind,
+            date,
+            starts_at: Some(field("starts_at")),
+            ends_at: Some(field("ends_at")),
+            place: Some(field("place")),
+            member_ids,
+            summary: form.get("summary").cloned().unwrap_or_default(),
+            residents_reached,
+            client_key: Some(field("client_key")),
+        };
+        let (record, created) = state.app.record_activity(&caller.acting(), &input).await?;
+        Ok(match (created, record.status) {
+            (false, _) => format!(
+                "这条活动已登记过（{} {}），没有重复登记。",
+                record.held_on,
+                record.kind_label()
+            ),
+            (true, ActivityStatus::Pending) => format!(
+                "已提交 {} {}，待工作室确认后计入本年次数。",
+                record.held_on,
+                record.kind_label()
+            ),
+            (true, _) => format!(
+                "已登记 {} {}（{} 位委员）。",
+                record.held_on,
+                record.kind_label(),
+                record.members.len()
+            ),
+        })
+    }
+    .await;
+    after_form(&state, page, &caller, room_id, result).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn confirm(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<DecideForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(expired(page));
+    }
+    let result = state
+        .app
+        .decide_activity(&caller.acting(), id, None)
+        .await
+        .map(|a| format!("已确认 {} {}。", a.held_on, a.kind_label()));
+    after_form(&state, page, &caller, None, result).await
+}
+
+pub(super) async fn return_report(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<DecideForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(expired(page));
+    }
+    let result = state
+        .app
+        .decide_activity(&caller.acting(), id, Some(&form.reason))
+        .await
+        .map(|a| format!("已退回 {} {}。", a.held_on, a.kind_label()));
+    after_form(&state, page, &caller, None, result).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct KindForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub(super) async fn add_kind(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PageForm(form): PageForm<KindForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(expired(page));
+    }
+    let result = state
+        .app
+        .add_local_kind(&caller.acting(), None, &form.name)
+        .await
+        .map(|k| format!("已添加本区特色活动类型「{}」。", k.name));
+    after_form(&state, page, &caller, None, result).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "duty.html")]
+pub(super) struct DutyPage {
+    page: PageContext,
+    year: i32,
+    rows: Vec<MemberDuty>,
+    total: usize,
+    below: usize,
+    levels: Vec<(String, String)>,
+    sectors: Vec<String>,
+    level: String,
+    sector: String,
+    only_below: bool,
+    sort: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DutyQuery {
+    year: Option<String>,
+    level: Option<String>,
+    sector: Option<String>,
+    below: Option<String>,
+    sort: Option<String>,
+}
+
+/// Members in the caller's scope against the yearly minimum (R5), with points (R14): filter by level and
+/// sector, show only those below, sort by count, points or name.
+pub(super) async fn duty(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Query(query): Query<DutyQuery>,
+) -> Result<DutyPage, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let today = state.app.clock().today();
+    let year = parse_year(query.year.as_deref(), today).map_err(fail)?;
+    let all = state
+        .app
+        .members_duty(&caller.acting(), year)
+        .await
+        .map_err(fail)?;
+    let mut sectors: Vec<String> = all.iter().filter_map(|d| d.member.sector.clone()).collect();
+    sectors.sort();
+    sectors.dedup();
+    let level = query.level.unwrap_or_default().trim().to_owned();
+    let sector = query.sector.unwrap_or_default().trim().to_owned();
+    let only_below = matches!(query.below.as_deref(), Some("1" | "on" | "true"));
+    let sort = match query.sort.as_deref() {
+        Some(s @ ("count" | "points" | "name")) => s.to_owned(),
+        _ => "count".to_owned(),
+    };
+    let total = all.len();
+    let below = all.iter().filter(|d| d.duty.below_minimum()).count();
+    let mut rows: Vec<MemberDuty> = all
+        .into_iter()
+        .filter(|d| level.is_empty() || d.member.level.as_str() == level)
+        .filter(|d| sector.is_empty() || d.member.sector.as_deref() == Some(sector.as_str()))
+        .filter(|d| !only_below || d.duty.below_minimum())
+        .collect();
+    match sort.as_str() {
+        "points" => rows.sort_by(|a, b| b.points.cmp(&a.points).then(a.member.name.cmp(&b.member.name))),
+        "name" => rows.sort_by(|a, b| a.member.name.cmp(&b.member.name)),
+        // Those furthest below first: they need a call.
+        _ => rows.sort_by(|a, b| {
+            b.duty
+                .below_minimum()
+                .cmp(&a.duty.below_minimum())
+                .then(a.duty.count.cmp(&b.duty.count))
+                .then(a.member.name.cmp(&b.member.name))
+        }),
+    }
+    let levels = [
+        domain::member::MemberLevel::National,
+        domain::member::MemberLevel::Provincial,
+        domain::member::MemberLevel::City,
+        domain::member::MemberLevel::District,
+    ]
+    .into_iter()
+    .map(|l| (l.as_str().to_owned(), l.label_zh().to_owned()))
+    .collect();
+    Ok(DutyPage {
+        page,
+        year,
+        rows,
+        total,
+        below,
+        levels,
+        sectors,
+        level,
+        sector,
+        only_below,
+        sort,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct YearOnly {
+    year: Option<String>,
+}
+
+pub(super) async fn score_sheet(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Query(query): Query<YearOnly>,
+) -> Result<Response, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let year = parse_year(query.year.as_deref(), state.app.clock().today()).map_err(fail)?;
+    let bytes = state
+        .app
+        .score_sheet(&caller.acting(), year)
+        .await
+        .map_err(fail)?;
+    Ok(crate::api::xlsx_download(
+        bytes,
+        &format!("score-sheet-{year}.xlsx"),
+    ))
+}
