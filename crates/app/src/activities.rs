@@ -618,3 +618,120 @@ impl App {
         }))
     }
 }
+
+/// The most photos one activity keeps.
+pub const MAX_PHOTOS_PER_ACTIVITY: usize = 6;
+
+impl App {
+    /// Whether the caller may change an activity's details and photos: those who record the room's
+    /// activities, or the member who reported it while it waits or was returned.
+    pub fn may_edit_activity(&self, acting: &Acting, activity: &ActivityRecord) -> bool {
+        let own_report = own_member_id(acting).is_some_and(|me| {
+            activity.status != ActivityStatus::Confirmed && activity.members.iter().all(|m| m.id == me)
+        });
+        own_report || acting.may(Action::RecordActivities, &activity_place(activity))
+    }
+
+    /// Changes what was written about an activity: the summary and the residents reached (a held
+    /// session's activity starts with a standard summary for staff to complete).
+    pub async fn update_activity_details(
+        &self,
+        acting: &Acting,
+        id: i64,
+        summary: Option<&str>,
+        residents_reached: Option<Option<i64>>,
+    ) -> Result<ActivityRecord, AppError> {
+        let before = self.activity(acting, id).await?;
+        if !self.may_edit_activity(acting, &before) {
+            return Err(crate::access::forbidden());
+        }
+        let summary = match summary {
+            Some(raw) => domain::text::paragraphs(raw, 2000)
+                .map_err(|err| AppError::invalid("summary", format!("活动内容{err}")))?,
+            None => before.summary.clone(),
+        };
+        let reached =
+            match residents_reached {
+                None => before.residents_reached,
+                Some(None) => None,
+                Some(Some(n)) => Some(u32::try_from(n).ok().filter(|n| *n <= 100_000).ok_or_else(|| {
+                    AppError::invalid("residents_reached", "服务群众人数应在 0–100000 之间")
+                })?),
+            };
+        if summary == before.summary && reached == before.residents_reached {
+            return Err(AppError::invalid("summary", "没有修改任何内容"));
+        }
+        self.store()
+            .update_activity_details(&acting.who(), &before, &summary, reached, self.clock().now())
+            .await?;
+        self.activity(acting, id).await
+    }
+
+    /// Adds a photo to an activity: decoded and re-encoded off the async threads (metadata stripped,
+    /// scaled to 1600 px), at most six an activity. Returns the photo's id.
+    pub async fn add_activity_photo(
+        &self,
+        acting: &Acting,
+        id: i64,
+        bytes: Vec<u8>,
+    ) -> Result<i64, AppError> {
+        let activity = self.activity(acting, id).await?;
+        if !self.may_edit_activity(acting, &activity) {
+            return Err(crate::access::forbidden());
+        }
+        if activity.photo_ids.len() >= MAX_PHOTOS_PER_ACTIVITY {
+            return Err(AppError::Conflict(format!(
+                "每次活动最多保存 {MAX_PHOTOS_PER_ACTIVITY} 张照片，请先删除不需要的照片"
+            )));
+        }
+        let photo = tokio::task::spawn_blocking(move || documents::photo::normalise_activity_photo(&bytes))
+            .await
+            .map_err(|err| AppError::Internal(format!("photo task failed: {err}")))?
+            .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        let new = store::activities::NewPhoto {
+            jpeg: &photo.jpeg,
+            width: photo.width,
+            height: photo.height,
+            etag: &photo.etag,
+        };
+        Ok(self
+            .store()
+            .add_activity_photo(&acting.who(), &activity, &new, self.clock().now())
+            .await?)
+    }
+
+    pub async fn remove_activity_photo(
+        &self,
+        acting: &Acting,
+        id: i64,
+        photo_id: i64,
+    ) -> Result<(), AppError> {
+        let activity = self.activity(acting, id).await?;
+        if !self.may_edit_activity(acting, &activity) {
+            return Err(crate::access::forbidden());
+        }
+        if self
+            .store()
+            .remove_activity_photo(&acting.who(), &activity, photo_id, self.clock().now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("这次活动没有这张照片".into()))
+        }
+    }
+
+    /// A photo of an activity the caller may see.
+    pub async fn activity_photo(
+        &self,
+        acting: &Acting,
+        id: i64,
+        photo_id: i64,
+    ) -> Result<store::members::PhotoFile, AppError> {
+        self.activity(acting, id).await?;
+        self.store()
+            .activity_photo(id, photo_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("这次活动没有这张照片".into()))
+    }
+}

@@ -41,8 +41,21 @@ pub enum PhotoError {
     Unreadable,
 }
 
-/// Decodes, scales and re-encodes an upload.
+/// An activity's photo (R10) fits in this square, landscape or portrait.
+pub const ACTIVITY_MAX_SIDE: u32 = 1600;
+
+/// Decodes, scales and re-encodes a member's portrait.
 pub fn normalise(bytes: &[u8]) -> Result<StoredPhoto, PhotoError> {
+    normalise_within(bytes, MAX_WIDTH, MAX_HEIGHT)
+}
+
+/// Decodes, scales and re-encodes a photo of an activity.
+pub fn normalise_activity_photo(bytes: &[u8]) -> Result<StoredPhoto, PhotoError> {
+    normalise_within(bytes, ACTIVITY_MAX_SIDE, ACTIVITY_MAX_SIDE)
+}
+
+/// Decodes an upload, scales it to fit `max_width`×`max_height` and re-encodes it as a JPEG.
+fn normalise_within(bytes: &[u8], max_width: u32, max_height: u32) -> Result<StoredPhoto, PhotoError> {
     if bytes.is_empty() {
         return Err(PhotoError::Empty);
     }
@@ -76,8 +89,8 @@ pub fn normalise(bytes: &[u8]) -> Result<StoredPhoto, PhotoError> {
         image::ImageError::Limits(_) => PhotoError::TooManyPixels,
         _ => PhotoError::Unreadable,
     })?;
-    let scaled = if decoded.width() > MAX_WIDTH || decoded.height() > MAX_HEIGHT {
-        decoded.resize(MAX_WIDTH, MAX_HEIGHT, image::imageops::FilterType::Triangle)
+    let scaled = if decoded.width() > max_width || decoded.height() > max_height {
+        decoded.resize(max_width, max_height, image::imageops::FilterType::Triangle)
     } else {
         decoded
     };

@@ -16,7 +16,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{activity, activity_member, local_activity_kind, member, room};
+use crate::entity::{activity, activity_member, activity_photo, local_activity_kind, member, room};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::sessions::DutyMember;
 use crate::{Store, StoreError};
@@ -48,6 +48,8 @@ pub struct ActivityRecord {
     pub recorded_at: DateTime<Utc>,
     pub confirmed_by: Option<String>,
     pub members: Vec<DutyMember>,
+    /// The ids of its photos, oldest first.
+    pub photo_ids: Vec<i64>,
 }
 
 impl ActivityRecord {
@@ -105,6 +107,15 @@ pub struct Participation {
     pub activity_id: i64,
     pub held_on: NaiveDate,
     pub kind: ActivityKind,
+}
+
+/// A photo to store: a JPEG already re-encoded without metadata.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPhoto<'a> {
+    pub jpeg: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+    pub etag: &'a str,
 }
 
 /// A district's own kind of activity.
@@ -296,6 +307,19 @@ impl Store {
             .into_iter()
             .map(|r| (r.id, r.name))
             .collect();
+        let mut photos: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (id, activity_id) in activity_photo::Entity::find()
+            .select_only()
+            .column(activity_photo::Column::Id)
+            .column(activity_photo::Column::ActivityId)
+            .filter(activity_photo::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
+            .order_by_asc(activity_photo::Column::Id)
+            .into_tuple::<(i64, i64)>()
+            .all(&self.read)
+            .await?
+        {
+            photos.entry(activity_id).or_default().push(id);
+        }
         let kinds: HashMap<i64, String> = local_activity_kind::Entity::find()
             .filter(local_activity_kind::Column::Id.is_in(rows.iter().filter_map(|r| r.local_kind_id)))
             .all(&self.read)
@@ -333,10 +357,123 @@ impl Store {
                     recorded_by: row.recorded_by,
                     recorded_at: row.recorded_at,
                     confirmed_by: row.confirmed_by,
+                    photo_ids: photos.remove(&row.id).unwrap_or_default(),
                     members,
                 }
             })
             .collect())
+    }
+
+    /// Replaces what staff wrote about an activity: its summary and the residents reached.
+    pub async fn update_activity_details(
+        &self,
+        who: &Who,
+        before: &ActivityRecord,
+        summary: &str,
+        residents_reached: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.write.begin().await?;
+        activity::ActiveModel {
+            id: Set(before.id),
+            summary: Set(summary.to_owned()),
+            residents_reached: Set(residents_reached.map(|n| i32::try_from(n).unwrap_or(i32::MAX))),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let change = Change {
+            action: "activity.update",
+            entity: "activity",
+            entity_id: before.id.to_string(),
+            district_id: Some(before.district_id),
+            before: Some(json!({ "summary": before.summary, "residents_reached": before.residents_reached })),
+            after: Some(json!({ "summary": summary, "residents_reached": residents_reached })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a photo (already re-encoded) to an activity; returns its id.
+    pub async fn add_activity_photo(
+        &self,
+        who: &Who,
+        activity: &ActivityRecord,
+        photo: &NewPhoto<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let txn = self.write.begin().await?;
+        let row = activity_photo::ActiveModel {
+            activity_id: Set(activity.id),
+            jpeg: Set(photo.jpeg.to_vec()),
+            width: Set(i32::try_from(photo.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(photo.height).unwrap_or(i32::MAX)),
+            etag: Set(photo.etag.to_owned()),
+            uploaded_by: Set(who.label.clone()),
+            uploaded_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let change = Change {
+            action: "activity.photo.add",
+            entity: "activity",
+            entity_id: activity.id.to_string(),
+            district_id: Some(activity.district_id),
+            before: None,
+            after: Some(json!({ "photo_id": row.id, "etag": photo.etag })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(row.id)
+    }
+
+    pub async fn remove_activity_photo(
+        &self,
+        who: &Who,
+        activity: &ActivityRecord,
+        photo_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let txn = self.write.begin().await?;
+        let removed = activity_photo::Entity::delete_many()
+            .filter(activity_photo::Column::Id.eq(photo_id))
+            .filter(activity_photo::Column::ActivityId.eq(activity.id))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            > 0;
+        if removed {
+            let change = Change {
+                action: "activity.photo.remove",
+                entity: "activity",
+                entity_id: activity.id.to_string(),
+                district_id: Some(activity.district_id),
+                before: Some(json!({ "photo_id": photo_id })),
+                after: None,
+            };
+            audit::append(&txn, who, now, change).await?;
+        }
+        txn.commit().await?;
+        Ok(removed)
+    }
+
+    /// A photo of an activity: the JPEG and its ETag.
+    pub async fn activity_photo(
+        &self,
+        activity_id: i64,
+        photo_id: i64,
+    ) -> Result<Option<crate::members::PhotoFile>, StoreError> {
+        Ok(activity_photo::Entity::find_by_id(photo_id)
+            .filter(activity_photo::Column::ActivityId.eq(activity_id))
+            .one(&self.read)
+            .await?
+            .map(|row| crate::members::PhotoFile {
+                jpeg: row.jpeg,
+                etag: row.etag,
+            }))
     }
 
     /// Confirms a pending activity, or returns it with a reason (`None` confirms).

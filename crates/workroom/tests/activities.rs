@@ -537,7 +537,161 @@ async fn the_staff_page_records_an_activity_once_however_often_it_is_sent(db: Te
     assert!(response.text().await.unwrap().contains("晚于今天"));
 }
 
+/// A 2000×1500 JPEG with an EXIF segment naming a GPS position.
+fn big_jpeg_with_gps() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(2000, 1500, |x, y| {
+        image::Rgb([u8::try_from(x % 256).unwrap(), u8::try_from(y % 256).unwrap(), 60])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&picture)
+        .unwrap();
+    let payload = b"Exif\0\0MM\0*GPSLatitude 23.1291N";
+    let length = u16::try_from(payload.len() + 2).unwrap().to_be_bytes();
+    let mut segment = vec![0xFF, 0xE1, length[0], length[1]];
+    segment.extend_from_slice(payload);
+    jpeg.splice(2..2, segment);
+    jpeg
+}
+
+async fn staff_complete_a_held_days_record_with_a_summary_and_photos(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.token("demo-staff").await;
+    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/activities?year=2026", None).await;
+    let reception = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "reception_day")
+        .unwrap()
+        .clone();
+    let id = reception["id"].as_i64().unwrap();
+    let path = format!("/api/v1/activities/{id}");
+    let (status, changed) = call(
+        &app,
+        &staff,
+        Method::PATCH,
+        &path,
+        Some(json!({"summary": "接待群众 9 人次，收集停车难等意见 5 条。", "residents_reached": 9})),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["residents_reached"], 9);
+    assert_eq!(
+        changed["session_id"], reception["session_id"],
+        "still the session's activity"
+    );
+    let (status, _) = call(&app, &staff, Method::PATCH, &path, Some(json!({"summary": ""}))).await;
+    assert_eq!(status, 422);
+    let member = app.token("demo-member").await;
+    let (status, _) = call(
+        &app,
+        &member,
+        Method::PATCH,
+        &path,
+        Some(json!({"summary": "改"})),
+    )
+    .await;
+    assert!(
+        status == 403,
+        "a member does not edit a confirmed record: {status}"
+    );
+
+    // A phone photo of 2000×1500 with a GPS tag comes back scaled and without it.
+    let photo = big_jpeg_with_gps();
+    assert!(photo.len() > 100_000);
+    let response = app
+        .with_token(Method::POST, &format!("{path}/photos"), &staff)
+        .body(photo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let added: Value = response.json().await.unwrap();
+    let url = added["url"].as_str().unwrap().to_owned();
+    let (client, _) = app.page_session("demo-staff").await;
+    let served = client.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    let etag = served.headers()["etag"].to_str().unwrap().to_owned();
+    let bytes = served.bytes().await.unwrap();
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (1600, 1200));
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+    let again = client
+        .get(app.url(&url))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    // Out of scope: another district's staff and the public see nothing.
+    let (other, _) = app.page_session("demo-other-district").await;
+    assert_eq!(other.get(app.url(&url)).send().await.unwrap().status(), 403);
+    let anonymous = common::new_client().get(app.url(&url)).send().await.unwrap();
+    assert_eq!(anonymous.status(), 303);
+    // Not an image: refused.
+    let response = app
+        .with_token(Method::POST, &format!("{path}/photos"), &staff)
+        .body("name,level\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let (_, listed) = call(&app, &staff, Method::GET, &path, None).await;
+    assert_eq!(listed["photo_urls"].as_array().unwrap().len(), 1);
+    let photo_id = added["photo_id"].as_i64().unwrap();
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::DELETE,
+        &format!("{path}/photos/{photo_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::DELETE,
+        &format!("{path}/photos/{photo_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // On the page, a phone's photo of several MB is taken (beyond the 1 MB limit of other forms).
+    let mut seed = 7u32;
+    let noise = image::RgbImage::from_fn(1100, 900, |_, _| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [a, b, c, _] = seed.to_le_bytes();
+        image::Rgb([a, b, c])
+    });
+    let mut heavy = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut heavy, 95)
+        .encode_image(&noise)
+        .unwrap();
+    assert!(heavy.len() > 1024 * 1024, "{} bytes", heavy.len());
+    let html = get_text(&client, &app.url("/admin/activities")).await;
+    let csrf = hidden_value(&html, "csrf");
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "photo",
+        reqwest::multipart::Part::bytes(heavy)
+            .file_name("phone.jpg")
+            .mime_str("image/jpeg")
+            .unwrap(),
+    );
+    let response = client
+        .post(app.url(&format!("/admin/activities/{id}/photos")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("已添加照片"));
+}
+
 on_both_databases!(
+    staff_complete_a_held_days_record_with_a_summary_and_photos,
     staff_record_activities_once_and_bad_input_leaves_nothing,
     held_sessions_are_reception_day_activities_without_retyping,
     members_report_their_own_activity_for_the_staff_to_confirm,

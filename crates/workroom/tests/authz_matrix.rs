@@ -527,6 +527,29 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             json!({ "reason": "请补充签到表" }),
             [401, 200, 409, 409, 409, 403, 403, 403, 403],
         ),
+        row_with(
+            Method::PATCH,
+            &format!("/api/v1/activities/{}", reports[0]),
+            json!({ "summary": "矩阵补充 {who}" }),
+            // Confirmed by now: the member who reported it no longer edits it.
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/activities/{}/photos", reports[0]),
+            json!({ "not": "an image" }),
+            [401, 422, 422, 422, 422, 403, 403, 403, 403],
+        ),
+        row(
+            Method::DELETE,
+            &format!("/api/v1/activities/{}/photos/999999", reports[0]),
+            [401, 404, 404, 404, 404, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/activities/{}/photos/999999.jpg", reports[0]),
+            [LOGIN, 404, 404, 404, 404, 404, 403, 403, 403],
+        ),
         row(
             Method::GET,
             "/api/v1/members/1/activities?year=2026",

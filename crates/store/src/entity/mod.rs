@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activity;
 pub mod activity_member;
+pub mod activity_photo;
 pub mod audit_head;
 pub mod audit_log;
 pub mod blocked_date;

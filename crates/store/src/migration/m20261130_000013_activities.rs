@@ -70,6 +70,19 @@ enum Activities {
 }
 
 #[derive(DeriveIden)]
+enum ActivityPhotos {
+    Table,
+    Id,
+    ActivityId,
+    Jpeg,
+    Width,
+    Height,
+    Etag,
+    UploadedBy,
+    UploadedAt,
+}
+
+#[derive(DeriveIden)]
 enum ActivityMembers {
     Table,
     ActivityId,
@@ -265,11 +278,61 @@ impl MigrationTrait for Migration {
                     .col(ActivityMembers::MemberId)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ActivityPhotos::Table)
+                    .col(
+                        ColumnDef::new(ActivityPhotos::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(ActivityPhotos::ActivityId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(ActivityPhotos::Jpeg).blob().not_null())
+                    .col(ColumnDef::new(ActivityPhotos::Width).integer().not_null())
+                    .col(ColumnDef::new(ActivityPhotos::Height).integer().not_null())
+                    .col(ColumnDef::new(ActivityPhotos::Etag).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(ActivityPhotos::UploadedBy)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ActivityPhotos::UploadedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_activity_photos_activity")
+                            .from(ActivityPhotos::Table, ActivityPhotos::ActivityId)
+                            .to(Activities::Table, Activities::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_activity_photos_activity")
+                    .table(ActivityPhotos::Table)
+                    .col(ActivityPhotos::ActivityId)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            ActivityPhotos::Table.into_iden(),
             ActivityMembers::Table.into_iden(),
             Activities::Table.into_iden(),
             LocalActivityKinds::Table.into_iden(),

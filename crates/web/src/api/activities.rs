@@ -21,7 +21,9 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_activities, record_activity))
-        .routes(routes!(get_activity))
+        .routes(routes!(get_activity, update_activity))
+        .routes(routes!(add_photo))
+        .routes(routes!(remove_photo))
         .routes(routes!(confirm_activity))
         .routes(routes!(return_activity))
         .routes(routes!(member_year))
@@ -59,8 +61,15 @@ pub struct ActivityJson {
     /// The reception session this activity is (recorded when the session was marked held).
     session_id: Option<i64>,
     members: Vec<ParticipantJson>,
+    /// Where each photo is shown to those who may see the activity.
+    photo_urls: Vec<String>,
     recorded_by: String,
     recorded_at: DateTime<Utc>,
+}
+
+/// Where a photo of an activity is shown (signed-in, in scope).
+pub(crate) fn activity_photo_url(activity_id: i64, photo_id: i64) -> String {
+    format!("/activities/{activity_id}/photos/{photo_id}.jpg")
 }
 
 impl From<&ActivityRecord> for ActivityJson {
@@ -89,6 +98,7 @@ impl From<&ActivityRecord> for ActivityJson {
                     name: m.name.clone(),
                 })
                 .collect(),
+            photo_urls: a.photo_ids.iter().map(|p| activity_photo_url(a.id, *p)).collect(),
             recorded_by: a.recorded_by.clone(),
             recorded_at: a.recorded_at,
         }
@@ -211,6 +221,89 @@ async fn get_activity(
 ) -> Result<ApiJson<ActivityJson>, ApiError> {
     let record = state.app.activity(&caller.acting(), id).await?;
     Ok(ApiJson(ActivityJson::from(&record)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActivityDetailsJson {
+    summary: Option<String>,
+    residents_reached: Option<i64>,
+}
+
+/// Changes what was written about an activity (its summary, the residents reached): the room's staff and
+/// those above, or the member who reported it while it is not yet confirmed.
+#[utoipa::path(
+    patch, path = "/api/v1/activities/{id}", tag = "activities", params(("id" = i64, Path)), request_body = ActivityDetailsJson,
+    responses((status = 200, body = ActivityJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+async fn update_activity(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ActivityDetailsJson>,
+) -> Result<ApiJson<ActivityJson>, ApiError> {
+    let record = state
+        .app
+        .update_activity_details(
+            &caller.acting(),
+            id,
+            body.summary.as_deref(),
+            body.residents_reached.map(Some),
+        )
+        .await?;
+    Ok(ApiJson(ActivityJson::from(&record)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityPhotoJson {
+    photo_id: i64,
+    url: String,
+}
+
+/// Adds a photo to an activity (JPEG, PNG or WebP, at most 5 MB; at most 6 an activity): re-encoded
+/// as JPEG without metadata, scaled to at most 1600 px.
+#[utoipa::path(
+    post, path = "/api/v1/activities/{id}/photos", tag = "activities", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 201, body = ActivityPhotoJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)
+    )
+)]
+async fn add_photo(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, ApiJson<ActivityPhotoJson>), ApiError> {
+    let photo_id = state
+        .app
+        .add_activity_photo(&caller.acting(), id, body.to_vec())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(ActivityPhotoJson {
+            photo_id,
+            url: activity_photo_url(id, photo_id),
+        }),
+    ))
+}
+
+/// Removes a photo of an activity.
+#[utoipa::path(
+    delete, path = "/api/v1/activities/{id}/photos/{photo_id}", tag = "activities",
+    params(("id" = i64, Path), ("photo_id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn remove_photo(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath((id, photo_id)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .remove_activity_photo(&caller.acting(), id, photo_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Confirms an activity a member reported (the room's staff, street lead, district or city).

@@ -80,7 +80,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(staffing::router())
         .merge(calendar::router())
         .merge(sessions::router())
-        .merge(activities::router())
+        .merge(activities::router().layer(axum::extract::DefaultBodyLimit::max(
+            documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+        )))
         .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
             app::roster::MAX_ROSTER_BYTES + 64 * 1024,
         )))

@@ -57,6 +57,8 @@ pub(super) struct ActivityRow {
     members_text: String,
     /// The caller may confirm or return it.
     decides: bool,
+    /// The caller may complete its summary and add photos.
+    edits: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -134,7 +136,9 @@ async fn render(
     let local_kinds = state.app.local_kinds(&acting).await.map_err(fail)?;
     let mut kinds: Vec<KindOption> = ActivityKind::ALL
         .into_iter()
-        .filter(|k| *k != ActivityKind::Local)
+        // Reception days come from the sessions page; offered last, for a day held outside the plan.
+        .filter(|k| !matches!(k, ActivityKind::Local | ActivityKind::ReceptionDay))
+        .chain([ActivityKind::ReceptionDay])
         .map(|k| KindOption {
             value: k.as_str().to_owned(),
             label: k.label_zh().to_owned(),
@@ -177,6 +181,7 @@ async fn render(
                 .collect::<Vec<_>>()
                 .join("、");
             ActivityRow {
+                edits: state.app.may_edit_activity(&acting, &activity),
                 activity,
                 members_text,
                 decides,
@@ -514,4 +519,145 @@ pub(super) async fn score_sheet(
         bytes,
         &format!("score-sheet-{year}.xlsx"),
     ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct DetailsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    residents_reached: String,
+}
+
+/// Completes what was written about an activity: its summary and the residents reached.
+pub(super) async fn details(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<DetailsForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(expired(page));
+    }
+    let result = async {
+        let reached = match form.residents_reached.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| AppError::invalid("residents_reached", "服务群众人数应为整数"))?,
+            ),
+        };
+        let activity = state
+            .app
+            .update_activity_details(&caller.acting(), id, Some(&form.summary), Some(reached))
+            .await?;
+        Ok(format!(
+            "已保存 {} {} 的活动内容。",
+            activity.held_on,
+            activity.kind_label()
+        ))
+    }
+    .await;
+    after_form(&state, page, &caller, None, result).await
+}
+
+/// Receives a photo of an activity (multipart: `csrf`, `photo`) or, at `/photos/{photo}/remove`,
+/// removes one.
+pub(super) async fn photo_form(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(params): PagePath<Vec<(String, String)>>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+    };
+    let Some(id) = param("id") else {
+        return Err(PageError::new(page, AppError::NotFound("没有这次活动".into())));
+    };
+    let Ok(mut multipart) = multipart else {
+        return after_form(
+            &state,
+            page,
+            &caller,
+            None,
+            Err(AppError::invalid("photo", "请通过页面上的表单上传照片。")),
+        )
+        .await;
+    };
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("photo") => file = field.bytes().await.ok(),
+            _ => {}
+        }
+    }
+    if !caller.csrf_matches(&csrf) {
+        return Err(expired(page));
+    }
+    let result = match param("photo") {
+        Some(photo_id) => state
+            .app
+            .remove_activity_photo(&caller.acting(), id, photo_id)
+            .await
+            .map(|()| "已删除照片。".to_owned()),
+        None => state
+            .app
+            .add_activity_photo(&caller.acting(), id, file.map(|f| f.to_vec()).unwrap_or_default())
+            .await
+            .map(|_| "已添加照片（已去除拍摄位置等信息）。".to_owned()),
+    };
+    after_form(&state, page, &caller, None, result).await
+}
+
+/// A photo of an activity, for those who may see the activity.
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    headers: axum::http::HeaderMap,
+    PagePath((id, file)): PagePath<(i64, String)>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let fail = |err| PageError::new(page.clone(), err);
+    let photo_id = file
+        .strip_suffix(".jpg")
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| fail(AppError::NotFound("没有这张照片".into())))?;
+    let photo = state
+        .app
+        .activity_photo(&caller.acting(), id, photo_id)
+        .await
+        .map_err(fail)?;
+    let etag = format!("\"{}\"", photo.etag);
+    // Private to those in scope: browsers may keep it, shared caches may not.
+    let cache = (header::CACHE_CONTROL, "private, max-age=86400");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (cache.0, cache.1.to_owned())],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
+            (header::ETAG, etag),
+            (cache.0, cache.1.to_owned()),
+        ],
+        photo.jpeg,
+    )
+        .into_response())
 }

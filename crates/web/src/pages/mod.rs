@@ -98,6 +98,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/activities/{id}/confirm", post(activities::confirm))
         .route("/admin/activities/{id}/return", post(activities::return_report))
+        .route("/admin/activities/{id}/details", post(activities::details))
+        .route(
+            "/admin/activities/{id}/photos",
+            post(activities::photo_form).layer(axum::extract::DefaultBodyLimit::max(
+                documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admin/activities/{id}/photos/{photo}/remove",
+            post(activities::photo_form),
+        )
+        .route("/activities/{id}/photos/{file}", get(activities::photo))
         .route("/admin/activity-kinds", post(activities::add_kind))
         .route("/admin/duty", get(activities::duty))
         .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))
@@ -105,7 +117,13 @@ pub fn router() -> Router<AppState> {
             "/admin/members/{id}",
             get(member_admin::member).post(member_admin::save),
         )
-        .route("/admin/members/{id}/photo", post(member_admin::photo_form))
+        // Phones take photos of several MB: the photo forms take up to the photo limit.
+        .route(
+            "/admin/members/{id}/photo",
+            post(member_admin::photo_form).layer(axum::extract::DefaultBodyLimit::max(
+                documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
         .route("/admin/members/{id}/photo/remove", post(member_admin::photo_form))
         .route("/members/{id}/photo.jpg", get(member_admin::photo))
         .route("/admin/rooms", get(room_admin::rooms).post(room_admin::create))
