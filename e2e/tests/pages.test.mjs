@@ -19,6 +19,7 @@ const PAGES = [
   ['room', '/rooms/1'],
   ['coming-days', '/reception-days'],
   ['poster', '/rooms/1/poster'],
+  ['track', '/track'],
 ];
 
 // Pages behind sign-in, with the account that sees them.
@@ -42,6 +43,9 @@ const STAFF_PAGES = [
   ['demo-member', 'member-activities', '/admin/activities'],
   ['demo-district', 'activities-district', '/admin/activities?room=1'],
   ['demo-district', 'duty', '/admin/duty?year=2026'],
+  ['demo-staff', 'opinions', '/admin/opinions'],
+  ['demo-staff', 'opinion', '/admin/opinions/1'],
+  ['demo-dept', 'opinions-dept', '/admin/opinions'],
 ];
 
 let browser;

@@ -567,6 +567,8 @@ pub struct MemberDashboard {
     pub upcoming: Vec<(String, store::sessions::SessionRecord)>,
     /// Own reports not (yet) counted: pending or returned.
     pub reports: Vec<ActivityRecord>,
+    /// Cases of the member's on which the member is to act: feedback to confirm, or new ones to take up.
+    pub cases_waiting: Vec<store::opinions::CaseRecord>,
 }
 
 impl App {
@@ -611,10 +613,17 @@ impl App {
             .into_iter()
             .filter(|a| a.status != ActivityStatus::Confirmed)
             .collect();
+        let cases_waiting = self
+            .cases(acting)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == domain::opinion::CaseState::FeedbackGiven)
+            .collect();
         Ok(Some(MemberDashboard {
             year,
             upcoming,
             reports,
+            cases_waiting,
         }))
     }
 }

@@ -11,6 +11,7 @@ pub mod entity;
 mod error;
 pub mod members;
 pub mod migration;
+pub mod opinions;
 pub mod roster;
 pub mod scope;
 pub mod sessions;

@@ -120,6 +120,43 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         assert_eq!(report["status"], "pending", "{report}");
         reports.push(report["id"].as_i64().unwrap());
     }
+    // Citizens' opinions: a fresh online case to follow, a demo case held by demo-dept, and the demo's
+    // screened-out case (closed, not yet rated) for the rating row.
+    let online: Value = new_client()
+        .post(app.url("/api/v1/public/rooms/1/opinions"))
+        .json(&json!({ "content": "矩阵测试", "contact_name": "矩阵", "contact_phone": "13900000000", "consent": true }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = online["tracking_code"].as_str().unwrap().to_owned();
+    let cases: Value = app
+        .with_token(Method::GET, "/api/v1/opinions", &city)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let held_by_dept = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "at_department" && c["department"] == "洪桥街道公共服务办公室")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let screened = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["route"] == "screened_out")
+        .unwrap()["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     //                                         anon city dist strt stff mmbr dept ptn  other
     let table = vec![
         row(
@@ -586,6 +623,63 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/admin/duty/score-sheet.xlsx?year=2026",
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Citizens' opinions (R11, R13): the public submits and follows; each party acts on its step.
+        row_with(
+            Method::POST,
+            "/api/v1/public/rooms/1/opinions",
+            json!({ "content": "矩阵测试 {who}", "contact_name": "矩阵", "contact_phone": "139000001{n}", "consent": true }),
+            [201, 201, 201, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/public/track/{code}"),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/public/track/{screened}/rating"),
+            json!({ "rating": "basically_satisfied" }),
+            // Rated once, by the first caller.
+            [200, 409, 409, 409, 409, 409, 409, 409, 409],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/opinions",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/opinions",
+            json!({ "room_id": 1, "content": "矩阵来访 {who}", "contact_name": "来访人", "consent": true }),
+            [401, 201, 201, 201, 201, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/opinions/{held_by_dept}"),
+            [401, 200, 200, 200, 200, 200, 200, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/opinions/{held_by_dept}/actions"),
+            json!({ "action": "record_handling", "result": "矩阵办理 {who}" }),
+            // Only the department holding the case records its handling.
+            [401, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/opinions",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            &format!("/admin/opinions/{held_by_dept}"),
+            [LOGIN, 200, 200, 200, 200, 200, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/track/{code}"),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         // Last: each caller ends its own token.
         row(

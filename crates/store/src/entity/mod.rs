@@ -19,6 +19,8 @@ pub mod member;
 pub mod member_feed_token;
 pub mod member_photo;
 pub mod official_day;
+pub mod opinion;
+pub mod opinion_step;
 pub mod reception_session;
 pub mod reception_session_change;
 pub mod reception_session_member;

@@ -15,6 +15,7 @@ mod m20261130_000010_member_feed_tokens;
 mod m20261130_000011_member_photos;
 mod m20261130_000012_room_places;
 mod m20261130_000013_activities;
+mod m20261130_000014_opinions;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_member_photos::Migration),
             Box::new(m20261130_000012_room_places::Migration),
             Box::new(m20261130_000013_activities::Migration),
+            Box::new(m20261130_000014_opinions::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod divisions;
 mod members;
+mod opinions;
 mod public;
 mod sessions;
 mod staffing;
@@ -44,6 +45,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "calendar", description = "接待日历（R9、R17）：接待日、国务院节假日安排、规则版本、各区接待日与重要活动日"),
         (name = "sessions", description = "接待日安排与公告（R9）：按日历排定、调整（留存原因）、标记张贴"),
         (name = "activities", description = "履职活动（R10）、每年最低次数（R5）与积分（R14）：登记、确认、积分表"),
+        (name = "opinions", description = "群众意见（R11、R13）：网上提交与查询、来访登记、分办流转、满意度评价"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
     ),
     modifiers(&BearerAuth)
@@ -80,6 +82,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(staffing::router())
         .merge(calendar::router())
         .merge(sessions::router())
+        .merge(opinions::router())
         .merge(activities::router().layer(axum::extract::DefaultBodyLimit::max(
             documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
         )))

@@ -6,6 +6,7 @@ mod activities;
 mod admin;
 mod calendar;
 mod member_admin;
+mod opinions;
 mod room_admin;
 mod rooms;
 mod sessions;
@@ -111,6 +112,13 @@ pub fn router() -> Router<AppState> {
         )
         .route("/activities/{id}/photos/{file}", get(activities::photo))
         .route("/admin/activity-kinds", post(activities::add_kind))
+        .route("/rooms/{id}/opinions", post(opinions::submit))
+        .route("/track", get(opinions::track_form))
+        .route("/track/{code}", get(opinions::track))
+        .route("/track/{code}/rating", post(opinions::rate))
+        .route("/admin/opinions", get(opinions::cases).post(opinions::register))
+        .route("/admin/opinions/{id}", get(opinions::case))
+        .route("/admin/opinions/{id}/actions", post(opinions::step))
         .route("/admin/duty", get(activities::duty))
         .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))
         .route(

@@ -55,6 +55,9 @@ pub(super) struct RoomPage {
     places: Vec<String>,
     /// Planned sessions of the coming months: (date in words, session, members' names).
     sessions: Vec<(String, app::sessions::SessionRecord, String)>,
+    /// The online opinion form (网上工作室), empty.
+    room_id: i64,
+    form: super::opinions::OpinionFormValues,
 }
 
 /// One reception day as the public pages show it.
@@ -220,6 +223,8 @@ pub(super) async fn room(
         places: public.places,
         photos,
         year: today.year(),
+        room_id: id,
+        form: super::opinions::OpinionFormValues::default(),
     })
 }
 

@@ -1,0 +1,708 @@
+//! Citizens' opinions (群众意见, R11, R13, X7): taken online from residents or registered by staff at a
+//! reception, screened, routed step by step to the end with due dates on the official calendar, and
+//! followed by the resident with a tracking code. Personal data is masked in lists; opening the full
+//! record is logged; departments see contact data only while they hold a case the resident did not ask
+//! to keep anonymous.
+
+use chrono::{Datelike, NaiveDate};
+use domain::authz::{Action, Place, Role, Scope};
+use domain::department::{DepartmentKind, DepartmentLevel};
+use domain::member::MobileNumber;
+use domain::opinion::{
+    ActionKind, CaseState, Procedure, Rating, Route, Standing, StepRefused, mask_name, next_state,
+    parse_tracking_code, possible_steps, submissions_per_client, submissions_per_phone,
+    unknown_codes_per_client, working_days_for,
+};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+pub use store::opinions::{CaseRecord, CaseStep};
+use store::opinions::{NewCase, StepWrite};
+use store::units::Room;
+
+use crate::access::{Acting, not_visible};
+use crate::{App, AppError};
+
+/// The most an opinion's text may hold.
+pub const MAX_CONTENT_CHARS: usize = 2000;
+
+/// What a resident sends from the online form (网上工作室).
+#[derive(Debug, Clone, Default)]
+pub struct OnlineOpinion {
+    pub content: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub community: Option<String>,
+    /// Explicit consent to the processing of personal information (PIPL).
+    pub consent: bool,
+    /// Keep name and phone from the departments that handle it.
+    pub anonymous_to_departments: bool,
+    /// The honeypot field people never see; anything in it is a robot.
+    pub trap: Option<String>,
+}
+
+/// A visitor staff register at a reception (群众来访登记).
+#[derive(Debug, Clone, Default)]
+pub struct Visit {
+    pub room_id: i64,
+    pub content: String,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub community: Option<String>,
+    /// The member who received the visitor.
+    pub member_id: Option<i64>,
+    pub consent: bool,
+    pub anonymous_to_departments: bool,
+}
+
+/// A routing step as submitted: the action code and the fields it needs.
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    pub action: String,
+    pub procedure: Option<String>,
+    pub told_body: Option<String>,
+    pub answer: Option<String>,
+    pub instruction: Option<String>,
+    pub department_id: Option<i64>,
+    pub result: Option<String>,
+    pub text: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// The member responsible, when staff name one while routing.
+    pub member_id: Option<i64>,
+}
+
+/// A case as its caller may see it, with its history and what the caller may do next.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: CaseRecord,
+    pub steps: Vec<CaseStep>,
+    /// The steps the caller could take now.
+    pub next: Vec<ActionKind>,
+    /// Whether contact data is shown in full (else masked or withheld).
+    pub contact_shown: bool,
+    /// Whether the current step is past its due day.
+    pub overdue: bool,
+}
+
+/// A case as the resident's tracking page shows it: plain words, dated steps, roles not names.
+#[derive(Debug, Clone)]
+pub struct PublicCase {
+    pub tracking_code: String,
+    pub room_name: String,
+    pub received_on: NaiveDate,
+    pub state: CaseState,
+    pub route: Option<Route>,
+    pub told: Option<(Procedure, String)>,
+    /// (date, what happened, what the resident may read of it)
+    pub steps: Vec<(NaiveDate, String, Option<String>)>,
+    pub rating: Option<Rating>,
+    pub may_rate: bool,
+}
+
+fn case_place(case: &CaseRecord) -> Place {
+    Place {
+        district_id: Some(case.district_id),
+        street_id: Some(case.street_id),
+        room_id: Some(case.room_id),
+    }
+}
+
+fn text_field(field: &str, label: &str, raw: Option<&str>, max: usize) -> Result<String, AppError> {
+    domain::text::paragraphs(raw.unwrap_or_default(), max)
+        .map_err(|err| AppError::invalid(field, format!("{label}{err}")))
+}
+
+fn role_label(role: &str) -> &'static str {
+    Role::parse(role).map_or("工作人员", Role::label_zh)
+}
+
+fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (at + chrono::Duration::hours(8)).date_naive()
+}
+
+impl App {
+    /// The day a step that starts today is due, counting working days on the official calendar.
+    async fn due_for(&self, state: CaseState, from: NaiveDate) -> Result<Option<NaiveDate>, AppError> {
+        let rules = self
+            .store()
+            .rule_book()
+            .await?
+            .in_effect(from)
+            .cloned()
+            .unwrap_or_default();
+        let Some(days) = working_days_for(state, rules.triage_working_days, rules.department_working_days)
+        else {
+            return Ok(None);
+        };
+        let calendar = self.store().work_calendar(from.year()..=from.year() + 1).await?;
+        Ok(Some(calendar.add_working_days(from, days)))
+    }
+
+    /// Opens a case with a fresh tracking code (retrying the rare code already in use).
+    async fn open_case(&self, who: &store::audit::Who, mut new: NewCase) -> Result<CaseRecord, AppError> {
+        for _ in 0..5 {
+            new.tracking_code = domain::opinion::tracking_code(rand::rng().next_u64());
+            match self.store().create_case(who, &new, self.clock().now()).await {
+                Ok(id) => {
+                    return self
+                        .store()
+                        .case(id)
+                        .await?
+                        .ok_or_else(|| AppError::Internal(format!("case {id} vanished")));
+                }
+                Err(store::StoreError::Duplicate(_)) => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(AppError::Internal("no free tracking code after 5 tries".into()))
+    }
+
+    /// Takes an opinion from the online form of an open room. Returns the tracking code.
+    pub async fn submit_online_opinion(
+        &self,
+        room_id: i64,
+        input: &OnlineOpinion,
+        client: Option<&str>,
+    ) -> Result<CaseRecord, AppError> {
+        let room = self
+            .store()
+            .room(room_id)
+            .await?
+            .filter(|r| r.open)
+            .ok_or_else(|| AppError::NotFound("没有这个工作室".into()))?;
+        if input.trap.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            return Err(AppError::invalid(
+                "website",
+                "提交未通过校验，请直接填写表单中的内容",
+            ));
+        }
+        let content = text_field("content", "意见内容", Some(&input.content), MAX_CONTENT_CHARS)?;
+        let name = domain::text::single_line(&input.contact_name, 40)
+            .map_err(|err| AppError::invalid("contact_name", format!("联系人姓名{err}")))?;
+        let phone = MobileNumber::parse(&input.contact_phone).ok_or_else(|| {
+            AppError::invalid("contact_phone", "联系电话应为 11 位手机号码，如 13800138000")
+        })?;
+        let community = optional_line("community", "所在社区", input.community.as_deref(), 100)?;
+        if !input.consent {
+            return Err(AppError::invalid(
+                "consent",
+                "请阅读并勾选同意《个人信息处理说明》，我们才能受理并回复您的意见",
+            ));
+        }
+        // Rate limits in the database, so they hold across servers: per address and per phone.
+        let now = self.clock().now();
+        let mut keys = vec![(
+            format!("opinion-phone:{}", hex::encode(Sha256::digest(phone.as_str()))),
+            submissions_per_phone(),
+        )];
+        if let Some(ip) = client {
+            keys.push((format!("opinion-ip:{ip}"), submissions_per_client()));
+        }
+        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        let states = self.store().login_failures(&names, now).await?;
+        if let Some(wait) = keys
+            .iter()
+            .zip(&states)
+            .filter_map(|((_, policy), state)| policy.retry_after(state, now))
+            .max()
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait,
+            });
+        }
+        self.store().record_login_failure(&keys, now).await?;
+        let new = NewCase {
+            tracking_code: String::new(),
+            room_id: room.id,
+            district_id: room.district_id,
+            street_id: room.street_id,
+            channel: "online",
+            content,
+            contact_name: name,
+            contact_phone: Some(phone.as_str().to_owned()),
+            community,
+            anonymous_to_departments: input.anonymous_to_departments,
+            member_id: None,
+            due_on: self.due_for(CaseState::Received, self.clock().today()).await?,
+        };
+        self.open_case(&store::audit::Who::system("online"), new).await
+    }
+
+    /// Registers a visitor at a reception (群众来访登记): the room's staff and those above it.
+    pub async fn register_visit(&self, acting: &Acting, visit: &Visit) -> Result<CaseRecord, AppError> {
+        let scope = acting.scope();
+        let room = self
+            .store()
+            .room(visit.room_id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "工作室"))?;
+        acting.require(Action::RecordActivities, &room_place(&room))?;
+        let content = text_field("content", "来访事项", Some(&visit.content), MAX_CONTENT_CHARS)?;
+        let name = domain::text::single_line(&visit.contact_name, 40)
+            .map_err(|err| AppError::invalid("contact_name", format!("来访人姓名{err}")))?;
+        let phone = match visit.contact_phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(MobileNumber::parse(raw).ok_or_else(|| {
+                AppError::invalid("contact_phone", "联系电话应为 11 位手机号码，如 13800138000")
+            })?),
+        };
+        let community = optional_line("community", "所在社区", visit.community.as_deref(), 100)?;
+        if !visit.consent {
+            return Err(AppError::invalid(
+                "consent",
+                "请向来访人说明个人信息的用途并取得同意后再登记",
+            ));
+        }
+        if let Some(member_id) = visit.member_id {
+            self.require_serving(&room, member_id).await?;
+        }
+        let new = NewCase {
+            tracking_code: String::new(),
+            room_id: room.id,
+            district_id: room.district_id,
+            street_id: room.street_id,
+            channel: "visit",
+            content,
+            contact_name: name,
+            contact_phone: phone.map(|p| p.as_str().to_owned()),
+            community,
+            anonymous_to_departments: visit.anonymous_to_departments,
+            member_id: visit.member_id,
+            due_on: self.due_for(CaseState::Received, self.clock().today()).await?,
+        };
+        self.open_case(&acting.who(), new).await
+    }
+
+    async fn require_serving(&self, room: &Room, member_id: i64) -> Result<(), AppError> {
+        let serving = self
+            .store()
+            .room_members(room.id)
+            .await?
+            .iter()
+            .any(|m| m.id == member_id);
+        if serving {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "member_id",
+                format!("编号为 {member_id} 的委员不在本工作室履职"),
+            ))
+        }
+    }
+
+    /// How the caller stands to a case: which of the routing parties it is.
+    async fn standing(&self, acting: &Acting, case: &CaseRecord) -> Result<Standing, AppError> {
+        let Acting::Account(actor) = acting else {
+            return Ok(Standing {
+                room_staff: false,
+                street_lead: false,
+                holding_department: false,
+                member: false,
+            });
+        };
+        let place = case_place(case);
+        let member = match actor.scope {
+            Scope::Member { member_id, .. } => match case.member {
+                Some((id, _)) => id == member_id,
+                None => self
+                    .store()
+                    .room_members(case.room_id)
+                    .await?
+                    .iter()
+                    .any(|m| m.id == member_id),
+            },
+            _ => false,
+        };
+        Ok(Standing {
+            room_staff: actor.role == Role::RoomStaff && actor.scope.covers(&place),
+            street_lead: actor.role == Role::StreetLead && actor.scope.covers(&place),
+            holding_department: matches!(
+                actor.scope,
+                Scope::Department { department_id, .. } if case.department.as_ref().is_some_and(|d| d.0 == department_id)
+            ),
+            member,
+        })
+    }
+
+    /// Refuses a case the caller may not see (403); whether the caller is a department that held it.
+    async fn check_visible(
+        &self,
+        acting: &Acting,
+        case: &CaseRecord,
+        standing: Standing,
+    ) -> Result<bool, AppError> {
+        let scope = acting.scope();
+        let held_before = match scope {
+            Scope::Department { department_id, .. } => self
+                .store()
+                .case_steps(case.id)
+                .await?
+                .iter()
+                .any(|s| s.department.as_ref().is_some_and(|d| d.0 == department_id)),
+            _ => false,
+        };
+        let visible =
+            scope.covers(&case_place(case)) || standing.holding_department || held_before || standing.member;
+        if visible {
+            Ok(held_before)
+        } else {
+            Err(not_visible(&scope, "案件"))
+        }
+    }
+
+    /// Cases in the caller's scope, newest first, contact data masked.
+    pub async fn cases(&self, acting: &Acting) -> Result<Vec<CaseRecord>, AppError> {
+        let mut cases = self.store().cases_in_scope(&acting.scope()).await?;
+        for case in &mut cases {
+            mask_contact(case);
+        }
+        Ok(cases)
+    }
+
+    /// One case with its history and the steps the caller may take. Opening it with contact data in
+    /// full is logged in the audit trail.
+    pub async fn case_view(&self, acting: &Acting, id: i64) -> Result<CaseView, AppError> {
+        let scope = acting.scope();
+        let mut case = self
+            .store()
+            .case(id)
+            .await?
+            .ok_or_else(|| not_visible(&scope, "案件"))?;
+        let standing = self.standing(acting, &case).await?;
+        let held_before = self.check_visible(acting, &case, standing).await?;
+        // Contact data: in full for the room's side; for a holding department only if the resident
+        // allowed it; masked for members and departments otherwise.
+        let contact_shown = scope.covers(&case_place(&case))
+            || (standing.holding_department && !case.anonymous_to_departments);
+        if contact_shown {
+            self.store()
+                .log_case_view(&acting.who(), &case, self.clock().now())
+                .await?;
+        } else if (standing.holding_department || held_before) && case.anonymous_to_departments {
+            case.contact_name = "（来访人要求对部门匿名）".into();
+            case.contact_phone = None;
+        } else {
+            mask_contact(&mut case);
+        }
+        let steps = self.store().case_steps(id).await?;
+        let next = possible_steps(case.state, case.route, standing);
+        let overdue = case.due_on.is_some_and(|due| due < self.clock().today());
+        Ok(CaseView {
+            case,
+            steps,
+            next,
+            contact_shown,
+            overdue,
+        })
+    }
+
+    /// Takes one routing step (R13).
+    pub async fn take_step(&self, acting: &Acting, id: i64, input: &StepInput) -> Result<CaseView, AppError> {
+        let before = self
+            .store()
+            .case(id)
+            .await?
+            .ok_or_else(|| not_visible(&acting.scope(), "案件"))?;
+        let action = ActionKind::parse(&input.action).ok_or_else(|| {
+            AppError::invalid(
+                "action",
+                format!(
+                    "办理步骤「{}」无效：应为 {}",
+                    input.action.trim(),
+                    ActionKind::ALL.map(ActionKind::as_str).join("、")
+                ),
+            )
+        })?;
+        let standing = self.standing(acting, &before).await?;
+        let held_before = self.check_visible(acting, &before, standing).await?;
+        let (to_state, route) =
+            next_state(before.state, before.route, action, standing).map_err(|refused| match refused {
+                // A department that held the case may take its steps, just not now.
+                StepRefused::NotYours { .. }
+                    if held_before && action.taken_by() == domain::opinion::Taker::HoldingDepartment =>
+                {
+                    AppError::Conflict(format!(
+                        "案件目前“{}”，已不在本部门办理",
+                        before.state.public_label()
+                    ))
+                }
+                StepRefused::NotYours { .. } => AppError::Forbidden(refused.to_string()),
+                StepRefused::NotNow { .. } => AppError::Conflict(refused.to_string()),
+            })?;
+        let room = self
+            .store()
+            .room(before.room_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("case room missing".into()))?;
+        let mut step = StepWrite {
+            action,
+            actor_role: match acting {
+                Acting::Account(actor) => actor.role.as_str(),
+                Acting::Operator => "operator",
+            },
+            title: None,
+            text: None,
+            to_state,
+            route,
+            holder: None,
+            due_on: None,
+            member_id: None,
+            screened: None,
+        };
+        match action {
+            ActionKind::ScreenOut => {
+                let procedure = input
+                    .procedure
+                    .as_deref()
+                    .and_then(Procedure::parse)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "procedure",
+                            "请选择法定途径：litigation（诉讼）、administrative_reconsideration（行政复议）、arbitration（仲裁）或 other（其他法定程序）",
+                        )
+                    })?;
+                let body = domain::text::single_line(input.told_body.as_deref().unwrap_or_default(), 200)
+                    .map_err(|err| AppError::invalid("told_body", format!("告知的受理机关{err}")))?;
+                step.text = Some(format!("属于{}事项，已告知向{body}提出", procedure.label_zh()));
+                step.screened = Some((procedure, body));
+            }
+            ActionKind::AnswerOnSpot => {
+                step.text = Some(text_field("answer", "答复内容", input.answer.as_deref(), 2000)?);
+            }
+            // These steps carry nothing but themselves.
+            ActionKind::ReferToStreet | ActionKind::ConfirmFeedback => {}
+            ActionKind::SendToPetition => {
+                let petition = self
+                    .store()
+                    .departments_in_scope(&Scope::District {
+                        district_id: before.district_id,
+                    })
+                    .await?
+                    .into_iter()
+                    .find(|d| d.kind == DepartmentKind::Petition && d.level == DepartmentLevel::District)
+                    .ok_or_else(|| AppError::Conflict("本区尚未登记信访部门，请先由区政协添加".into()))?;
+                step.holder = Some(petition.id);
+                step.text = Some(format!("转{}办理", petition.name));
+            }
+            ActionKind::Instruct | ActionKind::ForwardToDistrict => {
+                let department_id = input
+                    .department_id
+                    .ok_or_else(|| AppError::invalid("department_id", "请选择承办部门"))?;
+                let department = self
+                    .store()
+                    .department(department_id)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("department_id", "没有这个部门"))?;
+                let fits = department.kind == DepartmentKind::Functional
+                    && department.district_id == before.district_id
+                    && match action {
+                        ActionKind::Instruct => department.street_id == Some(before.street_id),
+                        _ => department.level == DepartmentLevel::District,
+                    };
+                if !fits {
+                    return Err(AppError::invalid(
+                        "department_id",
+                        if action == ActionKind::Instruct {
+                            "批示交办的应是本镇（街）的职能部门"
+                        } else {
+                            "应转本区的区级职能部门"
+                        },
+                    ));
+                }
+                step.holder = Some(department.id);
+                step.text = Some(if action == ActionKind::Instruct {
+                    text_field("instruction", "批示内容", input.instruction.as_deref(), 1000)?
+                } else {
+                    match input.instruction.as_deref().map(str::trim) {
+                        Some(reason) if !reason.is_empty() => {
+                            text_field("instruction", "转办说明", Some(reason), 1000)?
+                        }
+                        _ => format!("超出镇（街）职权，转{}办理", department.name),
+                    }
+                });
+            }
+            ActionKind::RecordHandling => {
+                step.text = Some(text_field("result", "办理结果", input.result.as_deref(), 2000)?);
+                step.holder = None;
+            }
+            ActionKind::FeedbackToMember => {
+                step.text = Some(text_field("text", "反馈内容", input.text.as_deref(), 2000)?);
+                step.holder = before.department.as_ref().map(|d| d.0);
+            }
+            ActionKind::DraftProposal | ActionKind::DraftSocialReport => {
+                step.title = Some(
+                    domain::text::single_line(input.title.as_deref().unwrap_or_default(), 200)
+                        .map_err(|err| AppError::invalid("title", format!("标题{err}")))?,
+                );
+                step.text = Some(text_field("text", "正文", input.text.as_deref(), 5000)?);
+            }
+            ActionKind::Close => {
+                step.text = Some(text_field("summary", "办结说明", input.summary.as_deref(), 1000)?);
+            }
+        }
+        // The member responsible: named by staff while routing, or the member taking a member's step.
+        if let Some(member_id) = input.member_id {
+            if action.taken_by() != domain::opinion::Taker::RoomStaff {
+                return Err(AppError::invalid("member_id", "只有工作室分办时可以指定负责委员"));
+            }
+            self.require_serving(&room, member_id).await?;
+            step.member_id = Some(member_id);
+        }
+        if let (Scope::Member { member_id, .. }, None) = (acting.scope(), &before.member) {
+            step.member_id = Some(member_id);
+        }
+        if action == ActionKind::SendToPetition && before.member.is_none() && step.member_id.is_none() {
+            return Err(AppError::invalid(
+                "member_id",
+                "信访部门的办理情况要反馈给委员：请指定负责的委员",
+            ));
+        }
+        step.due_on = self.due_for(to_state, self.clock().today()).await?;
+        let moved = self
+            .store()
+            .apply_case_step(&acting.who(), &before, &step, self.clock().now())
+            .await?;
+        if !moved {
+            return Err(AppError::Conflict("案件刚被他人办理，请刷新后再看".into()));
+        }
+        self.case_view(acting, id).await
+    }
+
+    /// A case as its tracking code shows it to the resident; unknown codes count towards a limit per
+    /// address, so codes cannot be guessed.
+    pub async fn track(&self, raw_code: &str, client: Option<&str>) -> Result<PublicCase, AppError> {
+        let now = self.clock().now();
+        let key = client.map(|ip| (format!("track-ip:{ip}"), unknown_codes_per_client()));
+        if let Some((name, policy)) = &key {
+            let state = self
+                .store()
+                .login_failures(std::slice::from_ref(name), now)
+                .await?;
+            if let Some(wait) = state.first().and_then(|s| policy.retry_after(s, now)) {
+                return Err(AppError::RateLimited {
+                    retry_after_secs: wait,
+                });
+            }
+        }
+        let found = match parse_tracking_code(raw_code) {
+            Some(code) => self.store().case_by_code(&code).await?,
+            None => None,
+        };
+        let Some(case) = found else {
+            if let Some(key) = key {
+                self.store().record_login_failure(&[key], now).await?;
+            }
+            return Err(AppError::NotFound("没有找到这个查询码，请核对后再试".into()));
+        };
+        let steps = self.store().case_steps(case.id).await?;
+        let public_steps = steps
+            .iter()
+            .map(|s| {
+                let who = role_label(&s.actor_role);
+                let (what, detail) = match s.action {
+                    ActionKind::ScreenOut => ("不予受理，已告知法定途径".to_owned(), s.text.clone()),
+                    ActionKind::AnswerOnSpot => (format!("{who}当场答复"), s.text.clone()),
+                    ActionKind::ReferToStreet => ("转街道（镇）负责人研究办理".to_owned(), None),
+                    ActionKind::SendToPetition => ("按信访事项转信访部门办理".to_owned(), None),
+                    ActionKind::Instruct | ActionKind::ForwardToDistrict => (
+                        format!(
+                            "交{}办理",
+                            s.department.as_ref().map_or("职能部门", |d| d.1.as_str())
+                        ),
+                        None,
+                    ),
+                    ActionKind::RecordHandling => ("承办部门已办理".to_owned(), s.text.clone()),
+                    ActionKind::FeedbackToMember => ("信访部门已向委员反馈办理情况".to_owned(), None),
+                    ActionKind::ConfirmFeedback => ("委员已确认办理情况".to_owned(), None),
+                    ActionKind::DraftProposal => ("委员据此形成提案".to_owned(), s.title.clone()),
+                    ActionKind::DraftSocialReport => ("委员据此形成社情民意信息".to_owned(), s.title.clone()),
+                    ActionKind::Close => ("已办结".to_owned(), s.text.clone()),
+                };
+                (beijing_date(s.taken_at), what, detail)
+            })
+            .collect();
+        Ok(PublicCase {
+            tracking_code: case.tracking_code.clone(),
+            room_name: case.room_name.clone(),
+            received_on: beijing_date(case.received_at),
+            state: case.state,
+            route: case.route,
+            told: case.procedure.zip(case.told_body.clone()),
+            steps: public_steps,
+            rating: case.rating,
+            may_rate: case.state == CaseState::Closed && case.rating.is_none(),
+        })
+    }
+
+    /// The resident's rating of a closed case (满意度), once.
+    pub async fn rate_case(
+        &self,
+        raw_code: &str,
+        rating: &str,
+        comment: Option<&str>,
+        client: Option<&str>,
+    ) -> Result<PublicCase, AppError> {
+        let public = self.track(raw_code, client).await?;
+        let rating = Rating::parse(rating).ok_or_else(|| {
+            AppError::invalid(
+                "rating",
+                "评价应为 satisfied（满意）、basically_satisfied（基本满意）或 dissatisfied（不满意）",
+            )
+        })?;
+        let comment = optional_line("comment", "评价说明", comment, 500)?;
+        if rating == Rating::Dissatisfied && comment.is_none() {
+            return Err(AppError::invalid(
+                "comment",
+                "请说明不满意的原因，街道负责人会据此复核",
+            ));
+        }
+        if public.state != CaseState::Closed {
+            return Err(AppError::Conflict("案件办结后才能评价".into()));
+        }
+        let case = self
+            .store()
+            .case_by_code(&public.tracking_code)
+            .await?
+            .ok_or_else(|| AppError::NotFound("没有找到这个查询码".into()))?;
+        if !self
+            .store()
+            .rate_case(&case, rating, comment.as_deref(), self.clock().now())
+            .await?
+        {
+            return Err(AppError::Conflict("这件事已经评价过了，感谢您的反馈".into()));
+        }
+        self.track(raw_code, client).await
+    }
+}
+
+fn room_place(room: &Room) -> Place {
+    Place {
+        district_id: Some(room.district_id),
+        street_id: Some(room.street_id),
+        room_id: Some(room.id),
+    }
+}
+
+fn optional_line(
+    field: &str,
+    label: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => domain::text::single_line(text, max)
+            .map(Some)
+            .map_err(|err| AppError::invalid(field, format!("{label}{err}"))),
+    }
+}
+
+/// Lists show a resident's family name and a masked phone only (X7).
+fn mask_contact(case: &mut CaseRecord) {
+    case.contact_name = mask_name(&case.contact_name);
+    case.contact_phone = case
+        .contact_phone
+        .as_deref()
+        .and_then(MobileNumber::parse)
+        .map(|p| p.masked());
+}

@@ -1,0 +1,424 @@
+//! Citizens' opinions as stored (群众意见, R11, R13): cases, their steps, and the resident's rating. A
+//! step is written only if the case is still in the state it was read in, so two people acting at once
+//! cannot both move it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::authz::Scope;
+use domain::department::DepartmentKind;
+use domain::opinion::{ActionKind, CaseState, Procedure, Rating, Route};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use crate::audit::{self, Change, Who};
+use crate::entity::{department, member, opinion, opinion_step, room};
+use crate::scope::{PlaceColumns, place_condition};
+use crate::{Store, StoreError};
+
+/// A case as staff, departments and members see it (contact data is masked by the use case where due).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub tracking_code: String,
+    pub room_id: i64,
+    pub room_name: String,
+    pub district_id: i64,
+    pub street_id: i64,
+    /// `visit` (registered at a reception) or `online` (网上工作室).
+    pub channel: String,
+    pub content: String,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub community: Option<String>,
+    pub anonymous_to_departments: bool,
+    /// The member responsible: who received the visitor, or the one staff named.
+    pub member: Option<(i64, String)>,
+    pub state: CaseState,
+    pub route: Option<Route>,
+    /// The department holding it now.
+    pub department: Option<(i64, String, DepartmentKind)>,
+    pub due_on: Option<NaiveDate>,
+    pub procedure: Option<Procedure>,
+    pub told_body: Option<String>,
+    pub rating: Option<Rating>,
+    pub rating_comment: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// One step of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseStep {
+    pub action: ActionKind,
+    /// The role that took it (`room_staff`, `street_lead`, …): what the public sees of who.
+    pub actor_role: String,
+    /// The account that took it (staff only).
+    pub actor_label: String,
+    pub taken_at: DateTime<Utc>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub department: Option<(i64, String)>,
+    pub from_state: CaseState,
+    pub to_state: CaseState,
+}
+
+/// A case to open.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub tracking_code: String,
+    pub room_id: i64,
+    pub district_id: i64,
+    pub street_id: i64,
+    pub channel: &'static str,
+    pub content: String,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub community: Option<String>,
+    pub anonymous_to_departments: bool,
+    pub member_id: Option<i64>,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// A step to write and what it changes on the case.
+#[derive(Debug, Clone)]
+pub struct StepWrite {
+    pub action: ActionKind,
+    pub actor_role: &'static str,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub to_state: CaseState,
+    pub route: Option<Route>,
+    /// The department holding the case after the step (`None`: nobody).
+    pub holder: Option<i64>,
+    pub due_on: Option<NaiveDate>,
+    pub member_id: Option<i64>,
+    pub screened: Option<(Procedure, String)>,
+}
+
+fn case_columns() -> PlaceColumns<opinion::Column> {
+    PlaceColumns {
+        district: Some(opinion::Column::DistrictId),
+        street: Some(opinion::Column::StreetId),
+        room: Some(opinion::Column::RoomId),
+    }
+}
+
+impl Store {
+    /// Opens a case and writes its audit entry (without the resident's name or phone).
+    pub async fn create_case(&self, who: &Who, new: &NewCase, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let txn = self.write.begin().await?;
+        let row = opinion::ActiveModel {
+            tracking_code: Set(new.tracking_code.clone()),
+            room_id: Set(new.room_id),
+            district_id: Set(new.district_id),
+            street_id: Set(new.street_id),
+            channel: Set(new.channel.to_owned()),
+            content: Set(new.content.clone()),
+            contact_name: Set(new.contact_name.clone()),
+            contact_phone: Set(new.contact_phone.clone()),
+            community: Set(new.community.clone()),
+            consent_at: Set(now),
+            anonymous_to_departments: Set(new.anonymous_to_departments),
+            member_id: Set(new.member_id),
+            state: Set(CaseState::Received.as_str().to_owned()),
+            route: Set(None),
+            department_id: Set(None),
+            due_on: Set(new.due_on),
+            procedure: Set(None),
+            told_body: Set(None),
+            rating: Set(None),
+            rating_comment: Set(None),
+            rated_at: Set(None),
+            received_at: Set(now),
+            updated_at: Set(now),
+            closed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let change = Change {
+            action: "opinion.receive",
+            entity: "opinion",
+            entity_id: row.id.to_string(),
+            district_id: Some(new.district_id),
+            before: None,
+            after: Some(
+                json!({ "room_id": new.room_id, "channel": new.channel, "member_id": new.member_id }),
+            ),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(row.id)
+    }
+
+    pub async fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        let rows: Vec<opinion::Model> = opinion::Entity::find_by_id(id)
+            .one(&self.read)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(self.case_records(rows).await?.pop())
+    }
+
+    pub async fn case_by_code(&self, code: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let rows: Vec<opinion::Model> = opinion::Entity::find()
+            .filter(opinion::Column::TrackingCode.eq(code))
+            .one(&self.read)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(self.case_records(rows).await?.pop())
+    }
+
+    /// Cases in `scope`, newest first: by place for the city, districts, streets and rooms; for a
+    /// department those it holds or has held; for a member those they are responsible for.
+    pub async fn cases_in_scope(&self, scope: &Scope) -> Result<Vec<CaseRecord>, StoreError> {
+        let condition = match *scope {
+            Scope::Department { department_id, .. } => {
+                let held: Vec<i64> = opinion_step::Entity::find()
+                    .select_only()
+                    .column(opinion_step::Column::OpinionId)
+                    .filter(opinion_step::Column::DepartmentId.eq(department_id))
+                    .into_tuple::<i64>()
+                    .all(&self.read)
+                    .await?;
+                Condition::any()
+                    .add(opinion::Column::DepartmentId.eq(department_id))
+                    .add(opinion::Column::Id.is_in(held))
+            }
+            Scope::Member { member_id, .. } => Condition::all().add(opinion::Column::MemberId.eq(member_id)),
+            _ => place_condition(scope, &case_columns()),
+        };
+        let rows = opinion::Entity::find()
+            .filter(condition)
+            .order_by_desc(opinion::Column::ReceivedAt)
+            .order_by_desc(opinion::Column::Id)
+            .all(&self.read)
+            .await?;
+        self.case_records(rows).await
+    }
+
+    async fn case_records(&self, rows: Vec<opinion::Model>) -> Result<Vec<CaseRecord>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rooms: HashMap<i64, String> = room::Entity::find()
+            .filter(room::Column::Id.is_in(rows.iter().map(|r| r.room_id)))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        let members: HashMap<i64, String> = member::Entity::find()
+            .filter(member::Column::Id.is_in(rows.iter().filter_map(|r| r.member_id)))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let departments: HashMap<i64, (String, DepartmentKind)> = department::Entity::find()
+            .filter(department::Column::Id.is_in(rows.iter().filter_map(|r| r.department_id)))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let kind = DepartmentKind::parse(&d.kind).unwrap_or(DepartmentKind::Functional);
+                (d.id, (d.name, kind))
+            })
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|row| CaseRecord {
+                id: row.id,
+                room_name: rooms.get(&row.room_id).cloned().unwrap_or_default(),
+                member: row
+                    .member_id
+                    .map(|id| (id, members.get(&id).cloned().unwrap_or_default())),
+                department: row
+                    .department_id
+                    .and_then(|id| departments.get(&id).map(|(name, kind)| (id, name.clone(), *kind))),
+                state: CaseState::parse(&row.state).unwrap_or(CaseState::Received),
+                route: row.route.as_deref().and_then(Route::parse),
+                procedure: row.procedure.as_deref().and_then(Procedure::parse),
+                rating: row.rating.as_deref().and_then(Rating::parse),
+                tracking_code: row.tracking_code,
+                room_id: row.room_id,
+                district_id: row.district_id,
+                street_id: row.street_id,
+                channel: row.channel,
+                content: row.content,
+                contact_name: row.contact_name,
+                contact_phone: row.contact_phone,
+                community: row.community,
+                anonymous_to_departments: row.anonymous_to_departments,
+                due_on: row.due_on,
+                told_body: row.told_body,
+                rating_comment: row.rating_comment,
+                received_at: row.received_at,
+                closed_at: row.closed_at,
+            })
+            .collect())
+    }
+
+    /// A case's steps, oldest first.
+    pub async fn case_steps(&self, id: i64) -> Result<Vec<CaseStep>, StoreError> {
+        let rows = opinion_step::Entity::find()
+            .filter(opinion_step::Column::OpinionId.eq(id))
+            .order_by_asc(opinion_step::Column::Id)
+            .all(&self.read)
+            .await?;
+        let departments: HashMap<i64, String> = department::Entity::find()
+            .filter(department::Column::Id.is_in(rows.iter().filter_map(|r| r.department_id)))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|row| CaseStep {
+                action: ActionKind::parse(&row.action).unwrap_or(ActionKind::Close),
+                actor_role: row.actor_role,
+                actor_label: row.actor_label,
+                taken_at: row.taken_at,
+                title: row.title,
+                text: row.text,
+                department: row
+                    .department_id
+                    .map(|id| (id, departments.get(&id).cloned().unwrap_or_default())),
+                from_state: CaseState::parse(&row.from_state).unwrap_or(CaseState::Received),
+                to_state: CaseState::parse(&row.to_state).unwrap_or(CaseState::Received),
+            })
+            .collect())
+    }
+
+    /// Writes a step and moves the case, if it is still in the state `before` was read in; `false`
+    /// when someone else moved it first.
+    pub async fn apply_case_step(
+        &self,
+        who: &Who,
+        before: &CaseRecord,
+        step: &StepWrite,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let txn = self.write.begin().await?;
+        let mut update = opinion::Entity::update_many()
+            .col_expr(opinion::Column::State, step.to_state.as_str().into())
+            .col_expr(opinion::Column::Route, step.route.map(Route::as_str).into())
+            .col_expr(opinion::Column::DepartmentId, step.holder.into())
+            .col_expr(opinion::Column::DueOn, step.due_on.into())
+            .col_expr(opinion::Column::UpdatedAt, now.into());
+        if let Some(member_id) = step.member_id {
+            update = update.col_expr(opinion::Column::MemberId, member_id.into());
+        }
+        if let Some((procedure, body)) = &step.screened {
+            update = update
+                .col_expr(opinion::Column::Procedure, procedure.as_str().into())
+                .col_expr(opinion::Column::ToldBody, body.clone().into());
+        }
+        if step.to_state == CaseState::Closed {
+            update = update.col_expr(opinion::Column::ClosedAt, now.into());
+        }
+        let moved = update
+            .filter(opinion::Column::Id.eq(before.id))
+            .filter(opinion::Column::State.eq(before.state.as_str()))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if !moved {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        opinion_step::ActiveModel {
+            opinion_id: Set(before.id),
+            action: Set(step.action.as_str().to_owned()),
+            actor_role: Set(step.actor_role.to_owned()),
+            actor_label: Set(who.label.clone()),
+            taken_at: Set(now),
+            title: Set(step.title.clone()),
+            text: Set(step.text.clone()),
+            department_id: Set(step.holder),
+            from_state: Set(before.state.as_str().to_owned()),
+            to_state: Set(step.to_state.as_str().to_owned()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let change = Change {
+            action: "opinion.step",
+            entity: "opinion",
+            entity_id: before.id.to_string(),
+            district_id: Some(before.district_id),
+            before: Some(json!({ "state": before.state.as_str() })),
+            after: Some(json!({
+                "action": step.action.as_str(),
+                "state": step.to_state.as_str(),
+                "department_id": step.holder,
+            })),
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Records the resident's rating of a closed case, once.
+    pub async fn rate_case(
+        &self,
+        case: &CaseRecord,
+        rating: Rating,
+        comment: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let txn = self.write.begin().await?;
+        let rated = opinion::Entity::update_many()
+            .col_expr(opinion::Column::Rating, rating.as_str().into())
+            .col_expr(opinion::Column::RatingComment, comment.map(str::to_owned).into())
+            .col_expr(opinion::Column::RatedAt, now.into())
+            .filter(opinion::Column::Id.eq(case.id))
+            .filter(opinion::Column::Rating.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if rated {
+            let change = Change {
+                action: "opinion.rate",
+                entity: "opinion",
+                entity_id: case.id.to_string(),
+                district_id: Some(case.district_id),
+                before: None,
+                after: Some(json!({ "rating": rating.as_str() })),
+            };
+            audit::append(&txn, &Who::system("resident"), now, change).await?;
+        }
+        txn.commit().await?;
+        Ok(rated)
+    }
+
+    /// Records that someone opened a case's full record, contact data included (X7).
+    pub async fn log_case_view(
+        &self,
+        who: &Who,
+        case: &CaseRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.write.begin().await?;
+        let change = Change {
+            action: "opinion.view",
+            entity: "opinion",
+            entity_id: case.id.to_string(),
+            district_id: Some(case.district_id),
+            before: None,
+            after: None,
+        };
+        audit::append(&txn, who, now, change).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

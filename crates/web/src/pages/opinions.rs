@@ -1,0 +1,564 @@
+//! Citizens' opinions on pages (R11, R13, X7): the online form of a room and the tracking page for
+//! residents (no JavaScript, no sign-in); the case list, visitor registration and the case page with its
+//! routing steps for those who handle cases.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use app::opinions::{CaseRecord, CaseView, OnlineOpinion, PublicCase, StepInput, Visit};
+use app::{AppError, Department, PublicMember, Room};
+use domain::authz::{Action, Place};
+use domain::department::{DepartmentKind, DepartmentLevel};
+use domain::opinion::ActionKind;
+
+use crate::AppState;
+use crate::auth::{Caller, PageCaller};
+use crate::error::PageError;
+use crate::extract::{PageForm, PagePath};
+use crate::layout::PageContext;
+
+/// What the resident typed, to show the form again after a problem.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OpinionFormValues {
+    pub content: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub community: String,
+    pub anonymous: bool,
+    pub consent: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct OpinionForm {
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    community: String,
+    #[serde(default)]
+    website: String,
+    anonymous_to_departments: Option<String>,
+    consent: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opinion_form.html")]
+pub(super) struct OpinionFormPage {
+    page: PageContext,
+    room_id: i64,
+    room_name: String,
+    form: OpinionFormValues,
+    error: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opinion_received.html")]
+pub(super) struct OpinionReceivedPage {
+    page: PageContext,
+    room_name: String,
+    code: String,
+}
+
+/// The online form's submission: the tracking code on success; the form again, filled in, otherwise.
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    page: PageContext,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    PagePath(room_id): PagePath<i64>,
+    PageForm(form): PageForm<OpinionForm>,
+) -> Result<Response, PageError> {
+    let room = state
+        .app
+        .public_room(room_id)
+        .await
+        .map_err(|err| PageError::new(page.clone(), err))?
+        .room;
+    let input = OnlineOpinion {
+        content: form.content.clone(),
+        contact_name: form.contact_name.clone(),
+        contact_phone: form.contact_phone.clone(),
+        community: Some(form.community.clone()),
+        consent: form.consent.is_some(),
+        anonymous_to_departments: form.anonymous_to_departments.is_some(),
+        trap: Some(form.website.clone()),
+    };
+    let ip = client.ip().to_string();
+    match state.app.submit_online_opinion(room_id, &input, Some(&ip)).await {
+        Ok(case) => Ok(OpinionReceivedPage {
+            page,
+            room_name: room.name,
+            code: case.tracking_code,
+        }
+        .into_response()),
+        Err(err @ (AppError::Invalid { .. } | AppError::RateLimited { .. })) => {
+            let status = if matches!(err, AppError::RateLimited { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let body = OpinionFormPage {
+                page,
+                room_id,
+                room_name: room.name,
+                form: OpinionFormValues {
+                    content: form.content,
+                    contact_name: form.contact_name,
+                    contact_phone: form.contact_phone,
+                    community: form.community,
+                    anonymous: form.anonymous_to_departments.is_some(),
+                    consent: form.consent.is_some(),
+                },
+                error: err.to_string(),
+            };
+            Ok((status, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "track.html")]
+pub(super) struct TrackPage {
+    page: PageContext,
+    code: String,
+    case: Option<PublicCase>,
+    message: String,
+    error: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct TrackQuery {
+    code: Option<String>,
+}
+
+/// `/track?code=…`: the lookup form, and the case once a code is given.
+pub(super) async fn track_form(
+    State(state): State<AppState>,
+    page: PageContext,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Query(query): Query<TrackQuery>,
+) -> Result<Response, PageError> {
+    match query.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Ok(show(&state, page, &client, code, String::new()).await),
+        None => Ok(TrackPage {
+            page,
+            code: String::new(),
+            case: None,
+            message: String::new(),
+            error: String::new(),
+        }
+        .into_response()),
+    }
+}
+
+pub(super) async fn track(
+    State(state): State<AppState>,
+    page: PageContext,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    PagePath(code): PagePath<String>,
+) -> Response {
+    show(&state, page, &client, &code, String::new()).await
+}
+
+async fn show(
+    state: &AppState,
+    page: PageContext,
+    client: &SocketAddr,
+    code: &str,
+    message: String,
+) -> Response {
+    let ip = client.ip().to_string();
+    match state.app.track(code, Some(&ip)).await {
+        Ok(case) => TrackPage {
+            page,
+            code: case.tracking_code.clone(),
+            case: Some(case),
+            message,
+            error: String::new(),
+        }
+        .into_response(),
+        Err(err @ (AppError::NotFound(_) | AppError::RateLimited { .. })) => {
+            let status = if matches!(err, AppError::RateLimited { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            let body = TrackPage {
+                page,
+                code: code.chars().take(20).collect(),
+                case: None,
+                message: String::new(),
+                error: err.to_string(),
+            };
+            (status, body).into_response()
+        }
+        Err(err) => PageError::new(page, err).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct RatingForm {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub(super) async fn rate(
+    State(state): State<AppState>,
+    page: PageContext,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    PagePath(code): PagePath<String>,
+    PageForm(form): PageForm<RatingForm>,
+) -> Response {
+    let ip = client.ip().to_string();
+    let (status, message, error) = match state
+        .app
+        .rate_case(&code, &form.rating, Some(&form.comment), Some(&ip))
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "感谢您的评价。".to_owned(), String::new()),
+        Err(err @ AppError::Invalid { .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, String::new(), err.to_string())
+        }
+        Err(err @ AppError::Conflict(_)) => (StatusCode::CONFLICT, String::new(), err.to_string()),
+        Err(err) => return PageError::new(page, err).into_response(),
+    };
+    match state.app.track(&code, Some(&ip)).await {
+        Ok(case) => (
+            status,
+            TrackPage {
+                page,
+                code: case.tracking_code.clone(),
+                case: Some(case),
+                message,
+                error,
+            },
+        )
+            .into_response(),
+        Err(err) => PageError::new(page, err).into_response(),
+    }
+}
+
+// ---- Staff, departments and members ----
+
+pub(super) struct CaseRow {
+    case: CaseRecord,
+    overdue: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opinions.html")]
+pub(super) struct CasesPage {
+    page: PageContext,
+    rows: Vec<CaseRow>,
+    /// Rooms the caller registers visitors for, with their serving members.
+    rooms: Vec<(Room, Vec<PublicMember>)>,
+    message: String,
+    error: String,
+    /// The tracking code of a visit just registered, to hand to the visitor.
+    new_code: String,
+}
+
+async fn render_cases(
+    state: &AppState,
+    page: PageContext,
+    caller: &Caller,
+    message: String,
+    error: String,
+    new_code: String,
+) -> Result<CasesPage, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let acting = caller.acting();
+    let today = state.app.clock().today();
+    let rows = state
+        .app
+        .cases(&acting)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|case| CaseRow {
+            overdue: case.due_on.is_some_and(|d| d < today),
+            case,
+        })
+        .collect();
+    let mut rooms = Vec::new();
+    for room in state.app.rooms(&acting).await.map_err(fail)? {
+        let place = Place {
+            district_id: Some(room.district_id),
+            street_id: Some(room.street_id),
+            room_id: Some(room.id),
+        };
+        if room.open && acting.may(Action::RecordActivities, &place) {
+            let members = state
+                .app
+                .store()
+                .room_members(room.id)
+                .await
+                .map_err(|err| fail(err.into()))?;
+            rooms.push((room, members));
+        }
+    }
+    Ok(CasesPage {
+        page,
+        rows,
+        rooms,
+        message,
+        error,
+        new_code,
+    })
+}
+
+pub(super) async fn cases(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+) -> Result<CasesPage, PageError> {
+    render_cases(&state, page, &caller, String::new(), String::new(), String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct VisitForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    room_id: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    community: String,
+    #[serde(default)]
+    member_id: String,
+    consent: Option<String>,
+    anonymous_to_departments: Option<String>,
+}
+
+pub(super) async fn register(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PageForm(form): PageForm<VisitForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let result = async {
+        let room_id = form
+            .room_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("room_id", "请选择工作室"))?;
+        let member_id = match form.member_id.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| AppError::invalid("member_id", "接待委员无效"))?,
+            ),
+        };
+        let visit = Visit {
+            room_id,
+            content: form.content.clone(),
+            contact_name: form.contact_name.clone(),
+            contact_phone: Some(form.contact_phone.clone()),
+            community: Some(form.community.clone()),
+            member_id,
+            consent: form.consent.is_some(),
+            anonymous_to_departments: form.anonymous_to_departments.is_some(),
+        };
+        state.app.register_visit(&caller.acting(), &visit).await
+    }
+    .await;
+    match result {
+        Ok(case) => Ok(render_cases(
+            &state,
+            page,
+            &caller,
+            format!("已登记来访。请把查询码告诉来访人：{}", case.tracking_code),
+            String::new(),
+            case.tracking_code,
+        )
+        .await?
+        .into_response()),
+        Err(err @ AppError::Invalid { .. }) => {
+            let body = render_cases(
+                &state,
+                page,
+                &caller,
+                String::new(),
+                err.to_string(),
+                String::new(),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
+}
+
+/// A step the case page offers, with what its form needs.
+pub(super) struct StepOption {
+    action: ActionKind,
+    /// Departments to choose from (批示交办 / 转区职能部门).
+    departments: Vec<Department>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "opinion.html")]
+pub(super) struct CasePage {
+    page: PageContext,
+    view: CaseView,
+    steps: Vec<StepOption>,
+    /// The room's members, for naming the member responsible while routing.
+    members: Vec<PublicMember>,
+    message: String,
+    error: String,
+}
+
+async fn render_case(
+    state: &AppState,
+    page: PageContext,
+    caller: &Caller,
+    id: i64,
+    message: String,
+    error: String,
+) -> Result<CasePage, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let view = state.app.case_view(&caller.acting(), id).await.map_err(fail)?;
+    let mut steps = Vec::new();
+    for action in &view.next {
+        let departments = if action.names_department() {
+            state
+                .app
+                .store()
+                .departments_in_scope(&domain::authz::Scope::District {
+                    district_id: view.case.district_id,
+                })
+                .await
+                .map_err(|err| fail(err.into()))?
+                .into_iter()
+                .filter(|d| d.kind == DepartmentKind::Functional)
+                .filter(|d| match action {
+                    ActionKind::Instruct => d.street_id == Some(view.case.street_id),
+                    _ => d.level == DepartmentLevel::District,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        steps.push(StepOption {
+            action: *action,
+            departments,
+        });
+    }
+    let members = if view.next.contains(&ActionKind::SendToPetition) {
+        state
+            .app
+            .store()
+            .room_members(view.case.room_id)
+            .await
+            .map_err(|err| fail(err.into()))?
+    } else {
+        Vec::new()
+    };
+    Ok(CasePage {
+        page,
+        view,
+        steps,
+        members,
+        message,
+        error,
+    })
+}
+
+pub(super) async fn case(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+) -> Result<CasePage, PageError> {
+    render_case(&state, page, &caller, id, String::new(), String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    procedure: Option<String>,
+    told_body: Option<String>,
+    answer: Option<String>,
+    instruction: Option<String>,
+    #[serde(default)]
+    department_id: String,
+    result: Option<String>,
+    text: Option<String>,
+    title: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    member_id: String,
+}
+
+pub(super) async fn step(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<StepForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let input = StepInput {
+        action: form.action.clone(),
+        procedure: form.procedure,
+        told_body: form.told_body,
+        answer: form.answer,
+        instruction: form.instruction,
+        department_id: form.department_id.trim().parse().ok(),
+        result: form.result,
+        text: form.text,
+        title: form.title,
+        summary: form.summary,
+        member_id: form.member_id.trim().parse().ok(),
+    };
+    match state.app.take_step(&caller.acting(), id, &input).await {
+        Ok(view) => {
+            let label = ActionKind::parse(&form.action).map_or("办理", ActionKind::label_zh);
+            // A step may take the case out of the caller's hands; the page shows what it can.
+            let message = format!("已{label}。案件现在：{}。", view.case.state.public_label());
+            Ok(render_case(&state, page, &caller, id, message, String::new())
+                .await?
+                .into_response())
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let status = if matches!(err, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let body = render_case(&state, page, &caller, id, String::new(), err.to_string()).await?;
+            Ok((status, body).into_response())
+        }
+        Err(err) => Err(PageError::new(page, err)),
+    }
+}

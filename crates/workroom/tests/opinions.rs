@@ -1,0 +1,594 @@
+//! Citizens' opinions (R11, R13, X7) on both databases: online submission with tracking, bad input and
+//! rate limits, the street and petition routes step by step with the right party at each step, the
+//! resident's rating, screening out, contact data masked and never on the public page.
+
+mod common;
+
+use common::{TestApp, call, get_text, hidden_value, new_client};
+use reqwest::Method;
+use serde_json::{Value, json};
+use store::on_both_databases;
+use store::test_support::TestDatabase;
+
+const HONGQIAO: i64 = 1;
+
+fn submission(phone: &str) -> Value {
+    json!({
+        "content": "三眼井社区北门的人行道地砖松动，下雨天容易摔倒，希望尽快修补。",
+        "contact_name": "李秀英",
+        "contact_phone": phone,
+        "community": "三眼井社区",
+        "consent": true,
+    })
+}
+
+async fn submit(app: &TestApp, body: &Value) -> (u16, Value) {
+    let response = new_client()
+        .post(app.url(&format!("/api/v1/public/rooms/{HONGQIAO}/opinions")))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn case_id(app: &TestApp, token: &str, code: &str) -> i64 {
+    let (_, list) = call(app, token, Method::GET, "/api/v1/opinions", None).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["tracking_code"] == code)
+        .unwrap_or_else(|| panic!("{code} not in {list}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn step(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value) {
+    call(
+        app,
+        token,
+        Method::POST,
+        &format!("/api/v1/opinions/{id}/actions"),
+        Some(body),
+    )
+    .await
+}
+
+async fn residents_submit_online_and_follow_their_case(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let (status, created) = submit(&app, &submission("13900001111")).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["tracking_code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 14);
+    assert!(
+        code.chars()
+            .all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase())
+    );
+    assert!(
+        !code.contains(['0', 'O', '1', 'I', 'L']),
+        "no confusable symbols: {code}"
+    );
+
+    // The public status: plain words, no personal data.
+    let response = new_client()
+        .get(app.url(&format!(
+            "/api/v1/public/track/{}",
+            code.to_lowercase().replace('-', "")
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "typed in lower case without hyphens");
+    let text = response.text().await.unwrap();
+    assert!(
+        !text.contains("李秀英") && !text.contains("13900001111"),
+        "{text}"
+    );
+    let public: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(public["status"], "received");
+    assert_eq!(public["status_label"], "已受理，正在分办");
+
+    // Bad input: a clear 4xx each, nothing stored.
+    let staff = app.token("demo-staff").await;
+    let (_, before) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let cases = [
+        (json!({"content": "   "}), 422, "不能为空"),
+        (json!({"content": "长".repeat(2001)}), 422, "过长"),
+        (json!({"content": "响\u{0007}铃"}), 422, "控制字符"),
+        (json!({"consent": false}), 422, "同意"),
+        (json!({"contact_phone": "020-83001234"}), 422, "手机号码"),
+        (json!({"contact_name": ""}), 422, "姓名"),
+        (json!({"website": "http://spam.example"}), 422, "校验"),
+    ];
+    for (change, expected, words) in cases {
+        let mut bad = submission("13900002222");
+        for (key, value) in change.as_object().unwrap() {
+            bad[key] = value.clone();
+        }
+        let (status, err) = submit(&app, &bad).await;
+        assert_eq!(status, expected, "{bad} → {err}");
+        assert!(err["error"]["message"].as_str().unwrap().contains(words), "{err}");
+    }
+    let response = new_client()
+        .post(app.url("/api/v1/public/rooms/999999/opinions"))
+        .json(&submission("13900002222"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let (_, after) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    assert_eq!(before, after, "nothing half-written");
+
+    // Markup and formula prefixes are kept as harmless text.
+    let mut hostile = submission("13900003333");
+    hostile["content"] = json!("=HYPERLINK(\"http://x\") <script>alert(1)</script>");
+    let (status, created) = submit(&app, &hostile).await;
+    assert_eq!(status, 201);
+    let id = case_id(&app, &staff, created["tracking_code"].as_str().unwrap()).await;
+    let (client, _) = app.page_session("demo-staff").await;
+    let html = get_text(&client, &app.url(&format!("/admin/opinions/{id}"))).await;
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("&#60;script&#62;"));
+
+    // One phone: five a day.
+    for _ in 0..4 {
+        assert_eq!(submit(&app, &submission("13900004444")).await.0, 201);
+    }
+    assert_eq!(submit(&app, &submission("13900004444")).await.0, 201);
+    let (status, err) = submit(&app, &submission("13900004444")).await;
+    assert_eq!(status, 429, "{err}");
+
+    // Unknown codes answer 404; guessing is cut off.
+    let unknown = |code: &str| {
+        let app = &app;
+        let code = code.to_owned();
+        async move {
+            new_client()
+                .get(app.url(&format!("/api/v1/public/track/{code}")))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(unknown("2222-2222-2222").await, 404);
+    assert_eq!(unknown("nonsense").await, 404);
+    let mut last = 0;
+    for _ in 0..25 {
+        last = unknown("2345-6789-ABCD").await;
+    }
+    assert_eq!(last, 429, "guessing is rate-limited");
+}
+
+async fn a_case_runs_the_street_route_to_the_residents_rating(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.token("demo-staff").await;
+    let lead = app.token("demo-street").await;
+    let dept = app.token("demo-dept").await;
+    let petition = app.token("demo-petition").await;
+    let other = app.token("demo-other-district").await;
+    let (_, created) = submit(&app, &submission("13900005555")).await;
+    let code = created["tracking_code"].as_str().unwrap().to_owned();
+    let id = case_id(&app, &staff, &code).await;
+
+    // Lists mask the resident; one case shows them to the room's staff.
+    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(listed["contact_name"], "李**");
+    assert_eq!(listed["contact_phone"], "139****5555");
+    let (status, one) = call(&app, &staff, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["contact_name"], "李秀英");
+    assert_eq!(
+        one["next_actions"],
+        json!([
+            "screen_out",
+            "answer_on_spot",
+            "refer_to_street",
+            "send_to_petition"
+        ])
+    );
+    // The department and other districts see nothing yet.
+    for token in [&dept, &petition, &other] {
+        let (status, _) = call(&app, token, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+        assert_eq!(status, 403);
+    }
+
+    let (status, _) = step(&app, &lead, id, json!({"action": "refer_to_street"})).await;
+    assert_eq!(status, 403, "the street lead does not triage");
+    let (status, err) = step(&app, &staff, id, json!({"action": "close", "summary": "x"})).await;
+    assert_eq!(status, 409, "{err}");
+    let (status, err) = step(&app, &staff, id, json!({"action": "fly"})).await;
+    assert_eq!(status, 422, "{err}");
+    let (status, moved) = step(&app, &staff, id, json!({"action": "refer_to_street"})).await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["status"], "at_street_lead");
+    assert_eq!(moved["due_on"], "2026-12-01", "one working day");
+
+    let (_, departments) = call(&app, &lead, Method::GET, "/api/v1/departments", None).await;
+    let street_office = departments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "洪桥街道公共服务办公室")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, all) = call(
+        &app,
+        &app.token("demo-city").await,
+        Method::GET,
+        "/api/v1/departments",
+        None,
+    )
+    .await;
+    let bureau = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "越秀区住房和建设局")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = step(
+        &app,
+        &staff,
+        id,
+        json!({"action": "instruct", "department_id": street_office, "instruction": "办"}),
+    )
+    .await;
+    assert_eq!(status, 403, "staff do not instruct");
+    let (status, _) = step(
+        &app,
+        &lead,
+        id,
+        json!({"action": "instruct", "instruction": "请办理"}),
+    )
+    .await;
+    assert_eq!(status, 422, "a department is needed");
+    let (status, _) = step(
+        &app,
+        &lead,
+        id,
+        json!({"action": "instruct", "department_id": bureau, "instruction": "请办理"}),
+    )
+    .await;
+    assert_eq!(status, 422, "an instruction goes to the street's own department");
+    let (status, moved) = step(
+        &app,
+        &lead,
+        id,
+        json!({"action": "instruct", "department_id": street_office, "instruction": "请公共服务办公室三日内修补并回复。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["status"], "at_department");
+    assert_eq!(moved["department"], "洪桥街道公共服务办公室");
+    assert_eq!(moved["due_on"], "2026-12-09", "seven working days");
+
+    // Now the department sees it, with the contact (the resident did not ask for anonymity).
+    let (status, seen) = call(&app, &dept, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(seen["contact_phone"], "13900005555");
+    let (status, _) = call(
+        &app,
+        &petition,
+        Method::GET,
+        &format!("/api/v1/opinions/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "not routed to the petition department");
+    let (status, _) = step(
+        &app,
+        &petition,
+        id,
+        json!({"action": "record_handling", "result": "x"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = step(
+        &app,
+        &dept,
+        id,
+        json!({"action": "record_handling", "result": ""}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, handled) = step(
+        &app,
+        &dept,
+        id,
+        json!({"action": "record_handling", "result": "已于 12 月 2 日修补地砖 30 块。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{handled}");
+    assert_eq!(handled["status"], "done");
+    let (status, _) = step(
+        &app,
+        &dept,
+        id,
+        json!({"action": "record_handling", "result": "again"}),
+    )
+    .await;
+    assert_eq!(status, 409, "no longer at the department");
+
+    // The resident cannot rate before closing; then once.
+    let rating = format!("/api/v1/public/track/{code}/rating");
+    let rate = |body: Value| {
+        let app = &app;
+        let rating = rating.clone();
+        async move {
+            let response = new_client()
+                .post(app.url(&rating))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    assert_eq!(rate(json!({"rating": "satisfied"})).await.0, 409);
+    let (status, closed) = step(
+        &app,
+        &staff,
+        id,
+        json!({"action": "close", "summary": "已电话回访。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{closed}");
+    assert_eq!(closed["status"], "closed");
+    let steps: Vec<&str> = closed["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["refer_to_street", "instruct", "record_handling", "close"]);
+    let (_, public) = app.get_json(&format!("/api/v1/public/track/{code}")).await;
+    assert_eq!(public["may_rate"], true);
+    let whats: Vec<&str> = public["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["what"].as_str().unwrap())
+        .collect();
+    assert!(whats.contains(&"交洪桥街道公共服务办公室办理"), "{whats:?}");
+    assert!(
+        !public.to_string().contains("demo-"),
+        "no staff names on the public page"
+    );
+    assert_eq!(
+        rate(json!({"rating": "dissatisfied"})).await.0,
+        422,
+        "a reason is asked for"
+    );
+    assert_eq!(rate(json!({"rating": "great"})).await.0, 422);
+    let (status, rated) = rate(json!({"rating": "satisfied", "comment": "修得很快"})).await;
+    assert_eq!(status, 200, "{rated}");
+    assert_eq!(rated["rating"], "satisfied");
+    assert_eq!(
+        rate(json!({"rating": "dissatisfied", "comment": "改主意"}))
+            .await
+            .0,
+        409
+    );
+}
+
+async fn petition_matters_are_fed_back_to_the_member(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.token("demo-staff").await;
+    let petition = app.token("demo-petition").await;
+    let member = app.token("demo-member").await;
+    let dept = app.token("demo-dept").await;
+    let (_, me) = call(&app, &member, Method::GET, "/api/v1/members", None).await;
+    let member_id = me[0]["id"].as_i64().unwrap();
+
+    // Registered at a reception, received by the member, anonymous towards departments.
+    let visit = json!({
+        "room_id": HONGQIAO, "content": "物业多年不公开维修基金使用情况。", "contact_name": "周女士",
+        "contact_phone": "13600006666", "member_id": member_id, "consent": true, "anonymous_to_departments": true,
+    });
+    let mut no_consent = visit.clone();
+    no_consent["consent"] = json!(false);
+    let (status, _) = call(&app, &staff, Method::POST, "/api/v1/opinions", Some(no_consent)).await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        &app,
+        &member,
+        Method::POST,
+        "/api/v1/opinions",
+        Some(visit.clone()),
+    )
+    .await;
+    assert_eq!(status, 403, "members do not register visits");
+    let (status, case) = call(&app, &staff, Method::POST, "/api/v1/opinions", Some(visit)).await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_i64().unwrap();
+    assert_eq!(case["channel"], "visit");
+
+    let (status, sent) = step(&app, &staff, id, json!({"action": "send_to_petition"})).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["department"], "越秀区信访局");
+    let (status, seen) = call(
+        &app,
+        &petition,
+        Method::GET,
+        &format!("/api/v1/opinions/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_ne!(seen["contact_name"], "周女士", "anonymous towards departments");
+    assert!(seen["contact_phone"].is_null());
+    let (status, _) = call(&app, &dept, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+    assert_eq!(status, 403);
+    let (status, _) = step(&app, &member, id, json!({"action": "confirm_feedback"})).await;
+    assert_eq!(status, 409, "nothing fed back yet");
+    let (status, fed) = step(
+        &app,
+        &petition,
+        id,
+        json!({"action": "feedback_to_member", "text": "已约谈物业，下月公开账目。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{fed}");
+    assert_eq!(fed["status"], "feedback_given");
+
+    // The member sees it waiting on their own page, and confirms it.
+    let (client, _) = app.page_session("demo-member").await;
+    let html = get_text(&client, &app.url("/me")).await;
+    assert!(
+        html.contains(case["tracking_code"].as_str().unwrap()),
+        "waiting for the member"
+    );
+    let (status, confirmed) = step(&app, &member, id, json!({"action": "confirm_feedback"})).await;
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["status"], "done");
+    let (status, _) = step(
+        &app,
+        &staff,
+        id,
+        json!({"action": "close", "summary": "已告知来访人。"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Screening out (R11): the procedure and the body are required and shown to the resident.
+    let (_, other) = submit(&app, &submission("13600007777")).await;
+    let code = other["tracking_code"].as_str().unwrap().to_owned();
+    let other_id = case_id(&app, &staff, &code).await;
+    let (status, _) = step(
+        &app,
+        &staff,
+        other_id,
+        json!({"action": "screen_out", "procedure": "arbitration"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = step(
+        &app,
+        &staff,
+        other_id,
+        json!({"action": "screen_out", "procedure": "appeal", "told_body": "x"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, out) = step(
+        &app,
+        &staff,
+        other_id,
+        json!({"action": "screen_out", "procedure": "arbitration", "told_body": "广州市越秀区劳动人事争议仲裁委员会"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["status"], "closed");
+    let (_, public) = app.get_json(&format!("/api/v1/public/track/{code}")).await;
+    assert_eq!(public["told_procedure"], "仲裁");
+    assert_eq!(public["told_body"], "广州市越秀区劳动人事争议仲裁委员会");
+    let page = get_text(&new_client(), &app.url(&format!("/track/{code}"))).await;
+    assert!(page.contains("广州市越秀区劳动人事争议仲裁委员会"));
+}
+
+async fn the_public_form_and_the_staff_page_work_without_javascript(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let resident = new_client();
+    let room = get_text(&resident, &app.url(&format!("/rooms/{HONGQIAO}"))).await;
+    assert!(room.contains("网上工作室：提出意见建议"));
+    // Without consent: the form again, with what was typed.
+    let response = resident
+        .post(app.url(&format!("/rooms/{HONGQIAO}/opinions")))
+        .form(&[
+            ("content", "路口红绿灯时间太短"),
+            ("contact_name", "老陈"),
+            ("contact_phone", "13700008888"),
+            ("community", ""),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("路口红绿灯时间太短") && html.contains("同意"));
+    let response = resident
+        .post(app.url(&format!("/rooms/{HONGQIAO}/opinions")))
+        .form(&[
+            ("content", "路口红绿灯时间太短"),
+            ("contact_name", "老陈"),
+            ("contact_phone", "13700008888"),
+            ("community", ""),
+            ("website", ""),
+            ("consent", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    let start = html.find("class=\"tracking-code\"").unwrap();
+    let code: String = html[start..]
+        .split('>')
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(14)
+        .collect();
+    let tracked = get_text(&resident, &app.url(&format!("/track?code={code}"))).await;
+    assert!(tracked.contains("已受理，正在分办"), "{tracked}");
+    assert!(!tracked.contains("老陈") && !tracked.contains("13700008888"));
+    let missing = resident
+        .get(app.url("/track/2222-2222-2222"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    // Staff take it up on the case page.
+    let staff = app.token("demo-staff").await;
+    let id = case_id(&app, &staff, &code).await;
+    let (client, _) = app.page_session("demo-staff").await;
+    let page = get_text(&client, &app.url(&format!("/admin/opinions/{id}"))).await;
+    assert!(page.contains("转街道（镇）负责人"));
+    let csrf = hidden_value(&page, "csrf");
+    let response = client
+        .post(app.url(&format!("/admin/opinions/{id}/actions")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "answer_on_spot"),
+            ("answer", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let response = client
+        .post(app.url(&format!("/admin/opinions/{id}/actions")))
+        .form(&[("csrf", csrf.as_str()), ("action", "refer_to_street")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("已转街道（镇）研究办理"));
+    // The list masks the resident.
+    let list = get_text(&client, &app.url("/admin/opinions")).await;
+    assert!(list.contains("老*") && !list.contains("13700008888"));
+}
+
+on_both_databases!(
+    residents_submit_online_and_follow_their_case,
+    a_case_runs_the_street_route_to_the_residents_rating,
+    petition_matters_are_fed_back_to_the_member,
+    the_public_form_and_the_staff_page_work_without_javascript
+);
