@@ -706,3 +706,93 @@ fn mask_contact(case: &mut CaseRecord) {
         .and_then(MobileNumber::parse)
         .map(|p| p.masked());
 }
+
+/// A case whose current step is past its due day, with how late it is and whom it is pressed on.
+#[derive(Debug, Clone)]
+pub struct OverdueCase {
+    pub case: CaseRecord,
+    pub late_working_days: u32,
+    pub escalation: domain::opinion::Escalation,
+}
+
+/// Ratings of closed cases for one room and route (满意度).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Satisfaction {
+    pub room_name: String,
+    pub route: Option<Route>,
+    pub satisfied: u32,
+    pub basically_satisfied: u32,
+    pub dissatisfied: u32,
+    /// Closed but not (yet) rated.
+    pub unrated: u32,
+}
+
+impl App {
+    /// Overdue cases pressed on the caller (督办, X13): the room's staff see their own late steps; a
+    /// town/street lead every late step in the street; a district (and the city) those late by
+    /// `DISTRICT_ESCALATION_WORKING_DAYS` working days or more. Departments and members see the late
+    /// steps they hold.
+    pub async fn overdue_cases(&self, acting: &Acting) -> Result<Vec<OverdueCase>, AppError> {
+        let today = self.clock().today();
+        let cases = self.cases(acting).await?;
+        let calendar = self
+            .store()
+            .work_calendar(today.year() - 1..=today.year())
+            .await?;
+        let district_level = matches!(acting.scope(), Scope::District { .. } | Scope::City);
+        let mut out: Vec<OverdueCase> = cases
+            .into_iter()
+            .filter(|c| c.state != CaseState::Closed)
+            .filter_map(|case| {
+                let due = case.due_on?;
+                let late = calendar.working_days_between(due, today);
+                let escalation = domain::opinion::escalation(late)?;
+                (!district_level || escalation == domain::opinion::Escalation::District).then_some(
+                    OverdueCase {
+                        case,
+                        late_working_days: late,
+                        escalation,
+                    },
+                )
+            })
+            .collect();
+        out.sort_by_key(|o| std::cmp::Reverse(o.late_working_days));
+        Ok(out)
+    }
+
+    /// Residents' ratings of closed cases in the caller's scope, by room and route.
+    pub async fn satisfaction(&self, acting: &Acting) -> Result<Vec<Satisfaction>, AppError> {
+        let mut rows: Vec<Satisfaction> = Vec::new();
+        for case in self.cases(acting).await? {
+            if case.state != CaseState::Closed {
+                continue;
+            }
+            let index = if let Some(i) = rows
+                .iter()
+                .position(|r| r.room_name == case.room_name && r.route == case.route)
+            {
+                i
+            } else {
+                rows.push(Satisfaction {
+                    room_name: case.room_name.clone(),
+                    route: case.route,
+                    ..Satisfaction::default()
+                });
+                rows.len() - 1
+            };
+            let row = &mut rows[index];
+            match case.rating {
+                Some(Rating::Satisfied) => row.satisfied += 1,
+                Some(Rating::BasicallySatisfied) => row.basically_satisfied += 1,
+                Some(Rating::Dissatisfied) => row.dissatisfied += 1,
+                None => row.unrated += 1,
+            }
+        }
+        rows.sort_by(|a, b| {
+            a.room_name
+                .cmp(&b.room_name)
+                .then(a.route.map(Route::as_str).cmp(&b.route.map(Route::as_str)))
+        });
+        Ok(rows)
+    }
+}

@@ -379,6 +379,42 @@ pub fn working_days_for(state: CaseState, triage: u32, department: u32) -> Optio
     }
 }
 
+/// Who an overdue step is pressed on (督办, X13): the town/street lead as soon as it is late, the
+/// district once it is this many working days late.
+pub const DISTRICT_ESCALATION_WORKING_DAYS: u32 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Escalation {
+    StreetLead,
+    District,
+}
+
+impl Escalation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StreetLead => "street_lead",
+            Self::District => "district",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::StreetLead => "镇（街）负责人督办",
+            Self::District => "区政协督办",
+        }
+    }
+}
+
+/// The escalation of a step `late_working_days` working days past its due day (0: not late).
+pub fn escalation(late_working_days: u32) -> Option<Escalation> {
+    match late_working_days {
+        0 => None,
+        days if days < DISTRICT_ESCALATION_WORKING_DAYS => Some(Escalation::StreetLead),
+        _ => Some(Escalation::District),
+    }
+}
+
 /// The alphabet of tracking codes: digits and capitals without 0/O, 1/I/L, U/V (29 symbols, a prime),
 /// so a code read out over the phone or copied from paper is not mistaken.
 const CODE_ALPHABET: &[u8; 29] = b"23456789ABCDEFGHJKMNPQRSTWXYZ";
@@ -624,6 +660,14 @@ mod tests {
             "no confusable symbols"
         );
         assert_eq!(parse_tracking_code("short"), None);
+    }
+
+    #[test]
+    fn late_steps_go_to_the_street_lead_then_the_district() {
+        assert_eq!(escalation(0), None);
+        assert_eq!(escalation(1), Some(Escalation::StreetLead));
+        assert_eq!(escalation(2), Some(Escalation::StreetLead));
+        assert_eq!(escalation(3), Some(Escalation::District));
     }
 
     #[test]

@@ -324,6 +324,11 @@ async fn backup(database: &DatabaseUrl, out: &Path) -> anyhow::Result<()> {
             if let Some(password) = password {
                 command.env("PGPASSWORD", password);
             }
+            // An installation kept in its own schema (`options=-c search_path=…`) is that schema, not
+            // whatever else the database holds.
+            if let Some(schema) = search_path_schema(url) {
+                command.arg("--schema").arg(schema);
+            }
             let status = command
                 .arg("--format=custom")
                 .arg("--no-owner")
@@ -516,9 +521,33 @@ fn split_password(raw: &str) -> (String, Option<String>) {
     (url.to_string(), Some(password))
 }
 
+/// The schema a connection URL selects with `options=-c search_path=NAME`, if any.
+fn search_path_schema(raw: &str) -> Option<String> {
+    let url = url::Url::parse(raw).ok()?;
+    let options = url.query_pairs().find(|(k, _)| k == "options")?.1.into_owned();
+    let mut words = options.split_whitespace();
+    while let Some(word) = words.next() {
+        let setting = if word == "-c" { words.next()? } else { word.strip_prefix("-c")? };
+        if let Some(value) = setting.strip_prefix("search_path=") {
+            let first = value.split(',').next()?.trim().trim_matches('"');
+            return (!first.is_empty()).then(|| first.to_owned());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::split_password;
+    use super::{search_path_schema, split_password};
+
+    #[test]
+    fn a_schema_chosen_in_the_url_is_what_a_backup_dumps() {
+        assert_eq!(
+            search_path_schema("postgres://p@h/test?options=-c%20search_path%3Dt_42").as_deref(),
+            Some("t_42")
+        );
+        assert_eq!(search_path_schema("postgres://p@h/test?sslmode=require"), None);
+    }
 
     #[test]
     fn the_password_leaves_the_url_for_the_environment() {

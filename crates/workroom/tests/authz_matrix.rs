@@ -668,6 +668,16 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         ),
         row(
             Method::GET,
+            "/api/v1/opinions/overdue",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/opinions/satisfaction",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
             "/admin/opinions",
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
         ),

@@ -586,7 +586,78 @@ async fn the_public_form_and_the_staff_page_work_without_javascript(db: TestData
     assert!(list.contains("老*") && !list.contains("13700008888"));
 }
 
+async fn late_steps_are_pressed_on_the_street_lead_then_the_district(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let overdue = |token: String| {
+        let app = &app;
+        async move {
+            let (status, list) = call(app, &token, Method::GET, "/api/v1/opinions/overdue", None).await;
+            assert_eq!(status, 200, "{list}");
+            list.as_array().unwrap().clone()
+        }
+    };
+    assert!(
+        overdue(app.token("demo-street").await).await.is_empty(),
+        "nothing late on day one"
+    );
+    // Tuesday 1 December: the demo's new and referred cases were due that day; Wednesday they are late.
+    app.clock.advance(chrono::Duration::days(2));
+    let street = overdue(app.token("demo-street").await).await;
+    assert!(!street.is_empty());
+    assert!(
+        street
+            .iter()
+            .all(|c| c["escalation"] == "street_lead" && c["late_working_days"] == 1)
+    );
+    assert!(
+        overdue(app.token("demo-district").await).await.is_empty(),
+        "not yet the district's"
+    );
+    // Monday 7 December: four working days late, pressed on the district too.
+    app.clock.advance(chrono::Duration::days(5));
+    let district = overdue(app.token("demo-district").await).await;
+    assert!(!district.is_empty());
+    assert!(district.iter().all(|c| c["escalation"] == "district"));
+    assert!(district.iter().all(|c| c["status"] != "closed"));
+    assert!(overdue(app.token("demo-other-district").await).await.is_empty());
+    let (client, _) = app.page_session("demo-district").await;
+    let page = get_text(&client, &app.url("/admin/opinions")).await;
+    assert!(page.contains("督办：超期未办"));
+
+    // Satisfaction by room and route: the demo's street cases were rated once each way.
+    let (_, rows) = call(
+        &app,
+        &app.token("demo-city").await,
+        Method::GET,
+        "/api/v1/opinions/satisfaction",
+        None,
+    )
+    .await;
+    let street_route = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == "street")
+        .unwrap();
+    assert_eq!(street_route["room_name"], "洪桥街政协委员工作室");
+    assert_eq!(
+        (
+            street_route["satisfied"].as_i64(),
+            street_route["dissatisfied"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    let screened = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == "screened_out")
+        .unwrap();
+    assert_eq!(screened["unrated"], 1);
+}
+
 on_both_databases!(
+    late_steps_are_pressed_on_the_street_lead_then_the_district,
     residents_submit_online_and_follow_their_case,
     a_case_runs_the_street_route_to_the_residents_rating,
     petition_matters_are_fed_back_to_the_member,

@@ -97,6 +97,20 @@ impl WorkCalendar {
         }
         date
     }
+
+    /// Working days after `after` up to and including `upto` (0 when `upto` is not later): how many
+    /// working days a step due on `after` is late on `upto`.
+    pub fn working_days_between(&self, after: NaiveDate, upto: NaiveDate) -> u32 {
+        let mut count = 0;
+        let mut date = after;
+        while date < upto {
+            date = date + Days::new(1);
+            if self.is_working_day(date) {
+                count += 1;
+            }
+        }
+        count
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_cases, register_visit))
         .routes(routes!(get_case))
         .routes(routes!(take_step))
+        .routes(routes!(overdue))
+        .routes(routes!(satisfaction))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -411,4 +413,71 @@ async fn take_step(
     };
     let view = state.app.take_step(&caller.acting(), id, &input).await?;
     Ok(ApiJson(view_json(&view, state.app.clock().today())))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverdueJson {
+    #[serde(flatten)]
+    case: CaseJson,
+    /// Working days past the due day.
+    late_working_days: u32,
+    /// `street_lead` (pressed on the town/street lead) or `district` (3 working days or more late).
+    escalation: String,
+}
+
+/// Cases whose current step is past its due day, pressed on the caller (督办): a town/street lead sees
+/// every late step of the street, a district those 3 or more working days late; most late first.
+#[utoipa::path(
+    get, path = "/api/v1/opinions/overdue", tag = "opinions",
+    responses((status = 200, body = Vec<OverdueJson>), (status = 401, body = ErrorBody))
+)]
+async fn overdue(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<ApiJson<Vec<OverdueJson>>, ApiError> {
+    let today = state.app.clock().today();
+    let list = state.app.overdue_cases(&caller.acting()).await?;
+    Ok(ApiJson(
+        list.iter()
+            .map(|o| OverdueJson {
+                case: case_json(&o.case, today),
+                late_working_days: o.late_working_days,
+                escalation: o.escalation.as_str().to_owned(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SatisfactionJson {
+    room_name: String,
+    route: Option<String>,
+    satisfied: u32,
+    basically_satisfied: u32,
+    dissatisfied: u32,
+    unrated: u32,
+}
+
+/// Residents' ratings of closed cases in the caller's scope, by room and route (满意度).
+#[utoipa::path(
+    get, path = "/api/v1/opinions/satisfaction", tag = "opinions",
+    responses((status = 200, body = Vec<SatisfactionJson>), (status = 401, body = ErrorBody))
+)]
+async fn satisfaction(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<ApiJson<Vec<SatisfactionJson>>, ApiError> {
+    let rows = state.app.satisfaction(&caller.acting()).await?;
+    Ok(ApiJson(
+        rows.into_iter()
+            .map(|r| SatisfactionJson {
+                room_name: r.room_name,
+                route: r.route.map(|x| x.as_str().to_owned()),
+                satisfied: r.satisfied,
+                basically_satisfied: r.basically_satisfied,
+                dissatisfied: r.dissatisfied,
+                unrated: r.unrated,
+            })
+            .collect(),
+    ))
 }

@@ -202,6 +202,8 @@ pub(super) struct MePage {
     dashboard: Option<app::activities::MemberDashboard>,
     /// May record activities somewhere (staff, street leads, districts, the city).
     records_activities: bool,
+    /// Citizens' opinions late at a step, pressed on the caller (督办).
+    overdue_cases: usize,
 }
 
 pub(super) async fn me(
@@ -251,7 +253,9 @@ pub(super) async fn me_page(
         acting.scope(),
         domain::authz::Scope::City | domain::authz::Scope::District { .. }
     ) || rooms.iter().any(|(_, keeps)| *keeps);
+    let overdue_cases = state.app.overdue_cases(&acting).await.map_err(fail)?.len();
     Ok(MePage {
+        overdue_cases,
         page,
         account: caller.auth.account.clone(),
         rooms,

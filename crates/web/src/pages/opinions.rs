@@ -261,6 +261,8 @@ pub(super) struct CaseRow {
 pub(super) struct CasesPage {
     page: PageContext,
     rows: Vec<CaseRow>,
+    overdue: Vec<app::opinions::OverdueCase>,
+    satisfaction: Vec<app::opinions::Satisfaction>,
     /// Rooms the caller registers visitors for, with their serving members.
     rooms: Vec<(Room, Vec<PublicMember>)>,
     message: String,
@@ -308,9 +310,13 @@ async fn render_cases(
             rooms.push((room, members));
         }
     }
+    let overdue = state.app.overdue_cases(&acting).await.map_err(fail)?;
+    let satisfaction = state.app.satisfaction(&acting).await.map_err(fail)?;
     Ok(CasesPage {
         page,
         rows,
+        overdue,
+        satisfaction,
         rooms,
         message,
         error,
