@@ -373,9 +373,13 @@ impl App {
                     .map_err(|err| AppError::invalid("reason", format!("退回原因{err}")))?,
             ),
         };
-        self.store()
+        if !self
+            .store()
             .decide_activity(&acting.who(), &before, reason.as_deref(), self.clock().now())
-            .await?;
+            .await?
+        {
+            return Err(AppError::Conflict("这条活动刚被他人确认或退回".into()));
+        }
         self.activity(acting, id).await
     }
 
@@ -437,11 +441,20 @@ impl App {
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
+        let scope = acting.scope();
+        let own = own_member_id(acting) == Some(member.id);
         let activities: Vec<(ActivityRecord, u32)> = ids
             .iter()
             .filter_map(|id| records.remove(id))
-            .map(|a| {
+            .map(|mut a| {
                 let points = activity_points(&book, member.level, a.held_on);
+                // Another room's activity counts here, but its details are that room's to show.
+                if !own && !scope.covers(&activity_place(&a)) {
+                    a.summary = String::new();
+                    a.place = String::new();
+                    a.members.retain(|m| m.id == member.id);
+                    a.photo_ids.clear();
+                }
                 (a, points)
             })
             .collect();
@@ -703,10 +716,20 @@ impl App {
             height: photo.height,
             etag: &photo.etag,
         };
-        Ok(self
-            .store()
-            .add_activity_photo(&acting.who(), &activity, &new, self.clock().now())
-            .await?)
+        self.store()
+            .add_activity_photo(
+                &acting.who(),
+                &activity,
+                &new,
+                MAX_PHOTOS_PER_ACTIVITY,
+                self.clock().now(),
+            )
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict(format!(
+                    "每次活动最多保存 {MAX_PHOTOS_PER_ACTIVITY} 张照片，请先删除不需要的照片"
+                ))
+            })
     }
 
     pub async fn remove_activity_photo(

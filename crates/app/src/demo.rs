@@ -727,6 +727,20 @@ impl App {
         ];
         let now = self.clock().now();
         let today = self.clock().today();
+        // Visitors came to 洪桥's last reception day: their opinions were collected there.
+        let reception_day = self
+            .store()
+            .activities_in_scope(
+                &Scope::City,
+                &store::activities::ActivityFilter {
+                    room_id: Some(room.id),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .into_iter()
+            .find(|a| a.kind == domain::activity::ActivityKind::ReceptionDay)
+            .map(|a| a.id);
         let rules = self
             .store()
             .rule_book()
@@ -755,6 +769,7 @@ impl App {
                 community: Some("三眼井社区".to_owned()),
                 anonymous_to_departments: false,
                 member_id: (!demo.online).then_some(member_id),
+                activity_id: if demo.online { None } else { reception_day },
                 due_on: due(CaseState::Received),
             };
             let mut case = self.open_demo_case(new).await?;

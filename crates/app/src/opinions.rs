@@ -50,6 +50,8 @@ pub struct Visit {
     pub community: Option<String>,
     /// The member who received the visitor.
     pub member_id: Option<i64>,
+    /// The activity (e.g. the reception day) where the visitor came, of the same room.
+    pub activity_id: Option<i64>,
     pub consent: bool,
     pub anonymous_to_departments: bool,
 }
@@ -223,6 +225,7 @@ impl App {
             community,
             anonymous_to_departments: input.anonymous_to_departments,
             member_id: None,
+            activity_id: None,
             due_on: self.due_for(CaseState::Received, self.clock().today()).await?,
         };
         self.open_case(&store::audit::Who::system("online"), new).await
@@ -256,6 +259,19 @@ impl App {
         if let Some(member_id) = visit.member_id {
             self.require_serving(&room, member_id).await?;
         }
+        if let Some(activity_id) = visit.activity_id {
+            let held_here = self
+                .store()
+                .activity(activity_id)
+                .await?
+                .is_some_and(|a| a.room_id == room.id);
+            if !held_here {
+                return Err(AppError::invalid(
+                    "activity_id",
+                    format!("编号为 {activity_id} 的活动不是本工作室的活动"),
+                ));
+            }
+        }
         let new = NewCase {
             tracking_code: String::new(),
             room_id: room.id,
@@ -268,6 +284,7 @@ impl App {
             community,
             anonymous_to_departments: visit.anonymous_to_departments,
             member_id: visit.member_id,
+            activity_id: visit.activity_id,
             due_on: self.due_for(CaseState::Received, self.clock().today()).await?,
         };
         self.open_case(&acting.who(), new).await
@@ -288,40 +305,6 @@ impl App {
                 format!("编号为 {member_id} 的委员不在本工作室履职"),
             ))
         }
-    }
-
-    /// How the caller stands to a case: which of the routing parties it is.
-    async fn standing(&self, acting: &Acting, case: &CaseRecord) -> Result<Standing, AppError> {
-        let Acting::Account(actor) = acting else {
-            return Ok(Standing {
-                room_staff: false,
-                street_lead: false,
-                holding_department: false,
-                member: false,
-            });
-        };
-        let place = case_place(case);
-        let member = match actor.scope {
-            Scope::Member { member_id, .. } => match case.member {
-                Some((id, _)) => id == member_id,
-                None => self
-                    .store()
-                    .room_members(case.room_id)
-                    .await?
-                    .iter()
-                    .any(|m| m.id == member_id),
-            },
-            _ => false,
-        };
-        Ok(Standing {
-            room_staff: actor.role == Role::RoomStaff && actor.scope.covers(&place),
-            street_lead: actor.role == Role::StreetLead && actor.scope.covers(&place),
-            holding_department: matches!(
-                actor.scope,
-                Scope::Department { department_id, .. } if case.department.as_ref().is_some_and(|d| d.0 == department_id)
-            ),
-            member,
-        })
     }
 
     /// Refuses a case the caller may not see (403); whether the caller is a department that held it.
@@ -352,9 +335,15 @@ impl App {
 
     /// Cases in the caller's scope, newest first, contact data masked.
     pub async fn cases(&self, acting: &Acting) -> Result<Vec<CaseRecord>, AppError> {
-        let mut cases = self.store().cases_in_scope(&acting.scope()).await?;
+        let scope = acting.scope();
+        let mut cases = self.store().cases_in_scope(&scope).await?;
+        let outside = matches!(scope, Scope::Department { .. } | Scope::Member { .. });
         for case in &mut cases {
-            mask_contact(case);
+            if outside {
+                redact_for_outsiders(case);
+            } else {
+                mask_contact(case);
+            }
         }
         Ok(cases)
     }
@@ -368,8 +357,8 @@ impl App {
             .case(id)
             .await?
             .ok_or_else(|| not_visible(&scope, "案件"))?;
-        let standing = self.standing(acting, &case).await?;
-        let held_before = self.check_visible(acting, &case, standing).await?;
+        let standing = standing(acting, &case);
+        self.check_visible(acting, &case, standing).await?;
         // Contact data: in full for the room's side; for a holding department only if the resident
         // allowed it; masked for members and departments otherwise.
         let contact_shown = scope.covers(&case_place(&case))
@@ -378,11 +367,8 @@ impl App {
             self.store()
                 .log_case_view(&acting.who(), &case, self.clock().now())
                 .await?;
-        } else if (standing.holding_department || held_before) && case.anonymous_to_departments {
-            case.contact_name = "（来访人要求对部门匿名）".into();
-            case.contact_phone = None;
         } else {
-            mask_contact(&mut case);
+            redact_for_outsiders(&mut case);
         }
         let steps = self.store().case_steps(id).await?;
         let next = possible_steps(case.state, case.route, standing);
@@ -413,7 +399,7 @@ impl App {
                 ),
             )
         })?;
-        let standing = self.standing(acting, &before).await?;
+        let standing = standing(acting, &before);
         let held_before = self.check_visible(acting, &before, standing).await?;
         let (to_state, route) =
             next_state(before.state, before.route, action, standing).map_err(|refused| match refused {
@@ -546,9 +532,6 @@ impl App {
                 return Err(AppError::invalid("member_id", "只有工作室分办时可以指定负责委员"));
             }
             self.require_serving(&room, member_id).await?;
-            step.member_id = Some(member_id);
-        }
-        if let (Scope::Member { member_id, .. }, None) = (acting.scope(), &before.member) {
             step.member_id = Some(member_id);
         }
         if action == ActionKind::SendToPetition && before.member.is_none() && step.member_id.is_none() {
@@ -697,6 +680,53 @@ fn optional_line(
     }
 }
 
+/// How the caller stands to a case: which of the routing parties it is.
+fn standing(acting: &Acting, case: &CaseRecord) -> Standing {
+    let Acting::Account(actor) = acting else {
+        return Standing {
+            room_staff: false,
+            street_lead: false,
+            holding_department: false,
+            member: false,
+        };
+    };
+    let place = case_place(case);
+    // A member acts on the cases they are named on (received, or named by staff while routing);
+    // the room's staff triage the rest first (R11, R13).
+    let member = match actor.scope {
+        Scope::Member { member_id, .. } => case.member.as_ref().is_some_and(|(id, _)| *id == member_id),
+        _ => false,
+    };
+    Standing {
+        room_staff: actor.role == Role::RoomStaff && actor.scope.covers(&place),
+        street_lead: actor.role == Role::StreetLead && actor.scope.covers(&place),
+        holding_department: matches!(
+            actor.scope,
+            Scope::Department { department_id, .. } if case.department.as_ref().is_some_and(|d| d.0 == department_id)
+        ),
+        member,
+    }
+}
+
+/// What departments and members see of a case they do not keep for the room: the resident masked, or
+/// withheld entirely when the resident asked for anonymity towards departments; and not the tracking
+/// code in full, which is the resident's key to the public page and its rating.
+fn redact_for_outsiders(case: &mut CaseRecord) {
+    if case.anonymous_to_departments {
+        case.contact_name = "（来访人要求对部门匿名）".into();
+        case.contact_phone = None;
+        case.community = None;
+    } else {
+        mask_contact(case);
+    }
+    case.tracking_code = mask_code(&case.tracking_code);
+}
+
+/// K7PM-3XQ9-H2WD → K7PM-****-****
+fn mask_code(code: &str) -> String {
+    format!("{}-****-****", code.split('-').next().unwrap_or_default())
+}
+
 /// Lists show a resident's family name and a masked phone only (X7).
 fn mask_contact(case: &mut CaseRecord) {
     case.contact_name = mask_name(&case.contact_name);
@@ -739,10 +769,20 @@ impl App {
             .store()
             .work_calendar(today.year() - 1..=today.year())
             .await?;
-        let district_level = matches!(acting.scope(), Scope::District { .. } | Scope::City);
+        let scope = acting.scope();
+        let district_level = matches!(scope, Scope::District { .. } | Scope::City);
         let mut out: Vec<OverdueCase> = cases
             .into_iter()
             .filter(|c| c.state != CaseState::Closed)
+            // Departments and members are pressed only on the steps they hold.
+            .filter(|c| match scope {
+                Scope::Department { department_id, .. } => {
+                    c.department.as_ref().is_some_and(|d| d.0 == department_id)
+                        && c.state != CaseState::FeedbackGiven
+                }
+                Scope::Member { .. } => c.state == CaseState::FeedbackGiven,
+                _ => true,
+            })
             .filter_map(|case| {
                 let due = case.due_on?;
                 let late = calendar.working_days_between(due, today);

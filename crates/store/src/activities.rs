@@ -10,8 +10,8 @@ use domain::authz::Scope;
 use domain::calendar::{SessionHours, SessionStatus};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
 };
 use serde_json::json;
 
@@ -50,6 +50,8 @@ pub struct ActivityRecord {
     pub members: Vec<DutyMember>,
     /// The ids of its photos, oldest first.
     pub photo_ids: Vec<i64>,
+    /// Citizens' opinions registered as collected at it (R10).
+    pub opinions_collected: u32,
 }
 
 impl ActivityRecord {
@@ -320,6 +322,8 @@ impl Store {
         {
             photos.entry(activity_id).or_default().push(id);
         }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut collected = self.opinions_collected(&ids).await?;
         let kinds: HashMap<i64, String> = local_activity_kind::Entity::find()
             .filter(local_activity_kind::Column::Id.is_in(rows.iter().filter_map(|r| r.local_kind_id)))
             .all(&self.read)
@@ -358,6 +362,7 @@ impl Store {
                     recorded_at: row.recorded_at,
                     confirmed_by: row.confirmed_by,
                     photo_ids: photos.remove(&row.id).unwrap_or_default(),
+                    opinions_collected: collected.remove(&row.id).unwrap_or(0),
                     members,
                 }
             })
@@ -388,8 +393,12 @@ impl Store {
             entity: "activity",
             entity_id: before.id.to_string(),
             district_id: Some(before.district_id),
-            before: Some(json!({ "summary": before.summary, "residents_reached": before.residents_reached })),
-            after: Some(json!({ "summary": summary, "residents_reached": residents_reached })),
+            // What residents said stays out of the append-only trail: only that the summary changed.
+            before: Some(json!({ "residents_reached": before.residents_reached })),
+            after: Some(json!({
+                "summary_changed": summary != before.summary,
+                "residents_reached": residents_reached,
+            })),
         };
         audit::append(&txn, who, now, change).await?;
         txn.commit().await?;
@@ -402,9 +411,18 @@ impl Store {
         who: &Who,
         activity: &ActivityRecord,
         photo: &NewPhoto<'_>,
+        limit: usize,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let txn = self.write.begin().await?;
+        let kept = activity_photo::Entity::find()
+            .filter(activity_photo::Column::ActivityId.eq(activity.id))
+            .count(&txn)
+            .await?;
+        if usize::try_from(kept).unwrap_or(usize::MAX) >= limit {
+            txn.rollback().await?;
+            return Ok(None);
+        }
         let row = activity_photo::ActiveModel {
             activity_id: Set(activity.id),
             jpeg: Set(photo.jpeg.to_vec()),
@@ -427,7 +445,7 @@ impl Store {
         };
         audit::append(&txn, who, now, change).await?;
         txn.commit().await?;
-        Ok(row.id)
+        Ok(Some(row.id))
     }
 
     pub async fn remove_activity_photo(
@@ -483,24 +501,39 @@ impl Store {
         before: &ActivityRecord,
         returned_because: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let txn = self.write.begin().await?;
         let status = if returned_because.is_some() {
             ActivityStatus::Returned
         } else {
             ActivityStatus::Confirmed
         };
-        activity::ActiveModel {
-            id: Set(before.id),
-            status: Set(status.as_str().to_owned()),
-            return_reason: Set(returned_because.map(str::to_owned)),
-            confirmed_by: Set(returned_because.is_none().then(|| who.label.clone())),
-            confirmed_at: Set(returned_because.is_none().then_some(now)),
-            updated_at: Set(now),
-            ..Default::default()
+        // Only a report still pending is decided: two people deciding at once, the second finds it done.
+        let decided = activity::Entity::update_many()
+            .col_expr(activity::Column::Status, status.as_str().into())
+            .col_expr(
+                activity::Column::ReturnReason,
+                returned_because.map(str::to_owned).into(),
+            )
+            .col_expr(
+                activity::Column::ConfirmedBy,
+                returned_because.is_none().then(|| who.label.clone()).into(),
+            )
+            .col_expr(
+                activity::Column::ConfirmedAt,
+                returned_because.is_none().then_some(now).into(),
+            )
+            .col_expr(activity::Column::UpdatedAt, now.into())
+            .filter(activity::Column::Id.eq(before.id))
+            .filter(activity::Column::Status.eq(ActivityStatus::Pending.as_str()))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if !decided {
+            txn.rollback().await?;
+            return Ok(false);
         }
-        .update(&txn)
-        .await?;
         let change = Change {
             action: if returned_because.is_some() {
                 "activity.return"
@@ -515,7 +548,7 @@ impl Store {
         };
         audit::append(&txn, who, now, change).await?;
         txn.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Every confirmed activity between two dates with each member who took part (of `member_ids`, or
@@ -618,19 +651,47 @@ pub(crate) async fn sync_session_activity<C: ConnectionTrait>(
     session: &HeldSession<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let existing = activity::Entity::find()
+    let mut existing = activity::Entity::find()
         .filter(activity::Column::SessionId.eq(session.session_id))
         .one(txn)
         .await?;
     if session.status != SessionStatus::Held {
         if let Some(existing) = existing {
+            // The session did not take place after all: its activity goes, and the trail says what
+            // went with it.
             activity::Entity::delete_by_id(existing.id).exec(txn).await?;
+            let change = Change {
+                action: "activity.remove",
+                entity: "activity",
+                entity_id: existing.id.to_string(),
+                district_id: Some(existing.district_id),
+                before: Some(json!({
+                    "session_id": session.session_id,
+                    "held_on": existing.held_on.to_string(),
+                    "residents_reached": existing.residents_reached,
+                })),
+                after: None,
+            };
+            audit::append(txn, who, now, change).await?;
         }
         return Ok(());
+    }
+    if existing.is_none() {
+        // A reception day recorded by hand for the same room and day becomes the session's, so it is
+        // counted once.
+        existing = activity::Entity::find()
+            .filter(activity::Column::RoomId.eq(session.room_id))
+            .filter(activity::Column::HeldOn.eq(session.date))
+            .filter(activity::Column::Kind.eq(ActivityKind::ReceptionDay.as_str()))
+            .filter(activity::Column::SessionId.is_null())
+            .filter(activity::Column::Status.eq(ActivityStatus::Confirmed.as_str()))
+            .one(txn)
+            .await?;
     }
     let activity_id = if let Some(existing) = existing {
         activity::ActiveModel {
             id: Set(existing.id),
+            session_id: Set(Some(session.session_id)),
             held_on: Set(session.date),
             starts_at: Set(Some(session.hours.starts_text())),
             ends_at: Set(Some(session.hours.ends_text())),

@@ -38,6 +38,8 @@ pub struct CaseRecord {
     pub anonymous_to_departments: bool,
     /// The member responsible: who received the visitor, or the one staff named.
     pub member: Option<(i64, String)>,
+    /// The activity (e.g. reception day) where it was collected.
+    pub activity_id: Option<i64>,
     pub state: CaseState,
     pub route: Option<Route>,
     /// The department holding it now.
@@ -81,6 +83,7 @@ pub struct NewCase {
     pub community: Option<String>,
     pub anonymous_to_departments: bool,
     pub member_id: Option<i64>,
+    pub activity_id: Option<i64>,
     pub due_on: Option<NaiveDate>,
 }
 
@@ -125,6 +128,7 @@ impl Store {
             consent_at: Set(now),
             anonymous_to_departments: Set(new.anonymous_to_departments),
             member_id: Set(new.member_id),
+            activity_id: Set(new.activity_id),
             state: Set(CaseState::Received.as_str().to_owned()),
             route: Set(None),
             department_id: Set(None),
@@ -242,6 +246,7 @@ impl Store {
                 department: row
                     .department_id
                     .and_then(|id| departments.get(&id).map(|(name, kind)| (id, name.clone(), *kind))),
+                activity_id: row.activity_id,
                 state: CaseState::parse(&row.state).unwrap_or(CaseState::Received),
                 route: row.route.as_deref().and_then(Route::parse),
                 procedure: row.procedure.as_deref().and_then(Procedure::parse),
@@ -399,6 +404,22 @@ impl Store {
         }
         txn.commit().await?;
         Ok(rated)
+    }
+
+    /// How many opinions each of these activities collected.
+    pub async fn opinions_collected(&self, activity_ids: &[i64]) -> Result<HashMap<i64, u32>, StoreError> {
+        let ids: Vec<Option<i64>> = opinion::Entity::find()
+            .select_only()
+            .column(opinion::Column::ActivityId)
+            .filter(opinion::Column::ActivityId.is_in(activity_ids.iter().copied()))
+            .into_tuple()
+            .all(&self.read)
+            .await?;
+        let mut counts = HashMap::new();
+        for id in ids.into_iter().flatten() {
+            *counts.entry(id).or_insert(0) += 1;
+        }
+        Ok(counts)
     }
 
     /// Records that someone opened a case's full record, contact data included (X7).

@@ -527,7 +527,11 @@ fn search_path_schema(raw: &str) -> Option<String> {
     let options = url.query_pairs().find(|(k, _)| k == "options")?.1.into_owned();
     let mut words = options.split_whitespace();
     while let Some(word) = words.next() {
-        let setting = if word == "-c" { words.next()? } else { word.strip_prefix("-c")? };
+        let setting = if word == "-c" {
+            words.next()?
+        } else {
+            word.strip_prefix("-c")?
+        };
         if let Some(value) = setting.strip_prefix("search_path=") {
             let first = value.split(',').next()?.trim().trim_matches('"');
             return (!first.is_empty()).then(|| first.to_owned());

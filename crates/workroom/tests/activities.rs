@@ -278,6 +278,46 @@ async fn held_sessions_are_reception_day_activities_without_retyping(db: TestDat
     let (_, list) = call(&app, &staff, Method::GET, "/api/v1/activities?year=2026", None).await;
     assert!(reception(&list).is_some());
     assert_eq!(counts(&app, &staff).await, before);
+
+    // Recorded by hand while the session said cancelled, then the session marked held: one activity.
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::PATCH,
+        &format!("/api/v1/sessions/{session_id}"),
+        Some(json!({"status": "cancelled", "reason": "再次更正"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, manual) = call(
+        &app,
+        &staff,
+        Method::POST,
+        "/api/v1/activities",
+        Some(json!({
+            "room_id": HONGQIAO, "kind": "reception_day", "date": held["date"],
+            "member_ids": on_duty, "summary": "手工登记的接待日",
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{manual}");
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::PATCH,
+        &format!("/api/v1/sessions/{session_id}"),
+        Some(json!({"status": "held", "reason": "再次核实当日正常接待"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/activities?year=2026", None).await;
+    let attached = reception(&list).expect("the session's activity");
+    assert_eq!(
+        attached["id"], manual["id"],
+        "the hand-recorded one became the session's"
+    );
+    assert_eq!(attached["summary"], "手工登记的接待日");
+    assert_eq!(counts(&app, &staff).await, before, "counted once");
 }
 
 async fn members_report_their_own_activity_for_the_staff_to_confirm(db: TestDatabase) {

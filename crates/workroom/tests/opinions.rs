@@ -413,10 +413,47 @@ async fn petition_matters_are_fed_back_to_the_member(db: TestDatabase) {
     )
     .await;
     assert_eq!(status, 403, "members do not register visits");
+    // Collected at the room's latest reception day; an activity of another room is refused.
+    let (_, activities) = call(&app, &staff, Method::GET, "/api/v1/activities?year=2026", None).await;
+    let reception = activities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "reception_day")
+        .unwrap()
+        .clone();
+    let city = app.token("demo-city").await;
+    let (_, everything) = call(&app, &city, Method::GET, "/api/v1/activities?year=2026", None).await;
+    let elsewhere = everything
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["room_id"] != HONGQIAO)
+        .unwrap()["id"]
+        .clone();
+    let mut wrong_room = visit.clone();
+    wrong_room["activity_id"] = elsewhere;
+    let (status, _) = call(&app, &staff, Method::POST, "/api/v1/opinions", Some(wrong_room)).await;
+    assert_eq!(status, 422);
+    let mut visit = visit;
+    visit["activity_id"] = reception["id"].clone();
     let (status, case) = call(&app, &staff, Method::POST, "/api/v1/opinions", Some(visit)).await;
     assert_eq!(status, 201, "{case}");
     let id = case["id"].as_i64().unwrap();
     assert_eq!(case["channel"], "visit");
+    assert_eq!(case["activity_id"], reception["id"]);
+    let (_, counted) = call(
+        &app,
+        &staff,
+        Method::GET,
+        &format!("/api/v1/activities/{}", reception["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        counted["opinions_collected"].as_i64().unwrap(),
+        reception["opinions_collected"].as_i64().unwrap() + 1
+    );
 
     let (status, sent) = step(&app, &staff, id, json!({"action": "send_to_petition"})).await;
     assert_eq!(status, 200, "{sent}");
@@ -449,10 +486,22 @@ async fn petition_matters_are_fed_back_to_the_member(db: TestDatabase) {
     // The member sees it waiting on their own page, and confirms it.
     let (client, _) = app.page_session("demo-member").await;
     let html = get_text(&client, &app.url("/me")).await;
-    assert!(
-        html.contains(case["tracking_code"].as_str().unwrap()),
-        "waiting for the member"
-    );
+    let code = case["tracking_code"].as_str().unwrap();
+    let masked = format!("{}-****-****", &code[..4]);
+    assert!(html.contains(&masked), "waiting for the member, the code masked");
+    assert!(!html.contains(code), "the resident's full code is theirs alone");
+    // The petition department's list withholds the anonymous resident too.
+    let (_, list) = call(&app, &petition, Method::GET, "/api/v1/opinions", None).await;
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(listed["contact_name"], "（来访人要求对部门匿名）");
+    assert!(listed["contact_phone"].is_null() && listed["community"].is_null());
+    assert_eq!(listed["tracking_code"], masked);
     let (status, confirmed) = step(&app, &member, id, json!({"action": "confirm_feedback"})).await;
     assert_eq!(status, 200, "{confirmed}");
     assert_eq!(confirmed["status"], "done");

@@ -19,6 +19,7 @@ pub struct Model {
     pub consent_at: DateTimeUtc,
     pub anonymous_to_departments: bool,
     pub member_id: Option<i64>,
+    pub activity_id: Option<i64>,
     pub state: String,
     pub route: Option<String>,
     pub department_id: Option<i64>,

@@ -1,5 +1,6 @@
-//! Citizens' opinions (群众意见, R11, R13): each case with its tracking code, where it stands, who holds
-//! it and until when, and every routing step (who, when, what, why).
+//! Citizens' opinions (群众意见, R11, R13): each case with its tracking code, the activity it was
+//! collected at, where it stands, who holds it and until when, and every routing step (who, when, what,
+//! why).
 
 use sea_orm_migration::prelude::*;
 
@@ -34,6 +35,7 @@ enum Opinions {
     ConsentAt,
     AnonymousToDepartments,
     MemberId,
+    ActivityId,
     State,
     Route,
     DepartmentId,
@@ -104,6 +106,8 @@ impl MigrationTrait for Migration {
                             .default(false),
                     )
                     .col(ColumnDef::new(Opinions::MemberId).big_integer().null())
+                    // The activity (e.g. the reception day) where the opinion was collected (R10).
+                    .col(ColumnDef::new(Opinions::ActivityId).big_integer().null())
                     .col(ColumnDef::new(Opinions::State).string_len(24).not_null())
                     .col(ColumnDef::new(Opinions::Route).string_len(24).null())
                     .col(ColumnDef::new(Opinions::DepartmentId).big_integer().null())
@@ -154,6 +158,7 @@ impl MigrationTrait for Migration {
             ("ix_opinions_room", Opinions::RoomId),
             ("ix_opinions_department", Opinions::DepartmentId),
             ("ix_opinions_member", Opinions::MemberId),
+            ("ix_opinions_activity", Opinions::ActivityId),
         ] {
             manager
                 .create_index(

@@ -63,6 +63,8 @@ pub struct ActivityJson {
     members: Vec<ParticipantJson>,
     /// Where each photo is shown to those who may see the activity.
     photo_urls: Vec<String>,
+    /// Citizens' opinions registered as collected at it.
+    opinions_collected: u32,
     recorded_by: String,
     recorded_at: DateTime<Utc>,
 }
@@ -99,6 +101,7 @@ impl From<&ActivityRecord> for ActivityJson {
                 })
                 .collect(),
             photo_urls: a.photo_ids.iter().map(|p| activity_photo_url(a.id, *p)).collect(),
+            opinions_collected: a.opinions_collected,
             recorded_by: a.recorded_by.clone(),
             recorded_at: a.recorded_at,
         }

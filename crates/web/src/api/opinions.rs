@@ -213,6 +213,8 @@ pub struct CaseJson {
     community: Option<String>,
     anonymous_to_departments: bool,
     member: Option<String>,
+    /// The activity where it was collected.
+    activity_id: Option<i64>,
     status: String,
     status_label: String,
     route: Option<String>,
@@ -244,6 +246,7 @@ fn case_json(c: &CaseRecord, today: NaiveDate) -> CaseJson {
         community: c.community.clone(),
         anonymous_to_departments: c.anonymous_to_departments,
         member: c.member.as_ref().map(|(_, name)| name.clone()),
+        activity_id: c.activity_id,
         status: c.state.as_str().to_owned(),
         status_label: c.state.public_label().to_owned(),
         route: c.route.map(|r| r.as_str().to_owned()),
@@ -307,6 +310,8 @@ pub struct VisitJson {
     community: Option<String>,
     /// The member who received the visitor.
     member_id: Option<i64>,
+    /// The activity of the room (e.g. the reception day) where the visitor came.
+    activity_id: Option<i64>,
     /// The visitor agreed to the use of their personal information.
     consent: bool,
     #[serde(default)]
@@ -331,6 +336,7 @@ async fn register_visit(
         contact_phone: body.contact_phone,
         community: body.community,
         member_id: body.member_id,
+        activity_id: body.activity_id,
         consent: body.consent,
         anonymous_to_departments: body.anonymous_to_departments,
     };

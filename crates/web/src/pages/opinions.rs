@@ -263,8 +263,8 @@ pub(super) struct CasesPage {
     rows: Vec<CaseRow>,
     overdue: Vec<app::opinions::OverdueCase>,
     satisfaction: Vec<app::opinions::Satisfaction>,
-    /// Rooms the caller registers visitors for, with their serving members.
-    rooms: Vec<(Room, Vec<PublicMember>)>,
+    /// Rooms the caller registers visitors for, with their serving members and recent activities.
+    rooms: Vec<(Room, Vec<PublicMember>, Vec<app::activities::ActivityRecord>)>,
     message: String,
     error: String,
     /// The tracking code of a visit just registered, to hand to the visitor.
@@ -307,7 +307,20 @@ async fn render_cases(
                 .room_members(room.id)
                 .await
                 .map_err(|err| fail(err.into()))?;
-            rooms.push((room, members));
+            let recent = state
+                .app
+                .activities(
+                    &acting,
+                    &app::activities::ActivityFilter {
+                        from: Some(today - chrono::Days::new(60)),
+                        to: Some(today),
+                        room_id: Some(room.id),
+                        status: Some(domain::activity::ActivityStatus::Confirmed),
+                    },
+                )
+                .await
+                .map_err(fail)?;
+            rooms.push((room, members, recent));
         }
     }
     let overdue = state.app.overdue_cases(&acting).await.map_err(fail)?;
@@ -348,6 +361,8 @@ pub(super) struct VisitForm {
     community: String,
     #[serde(default)]
     member_id: String,
+    #[serde(default)]
+    activity_id: String,
     consent: Option<String>,
     anonymous_to_departments: Option<String>,
 }
@@ -377,7 +392,15 @@ pub(super) async fn register(
                     .map_err(|_| AppError::invalid("member_id", "接待委员无效"))?,
             ),
         };
+        let activity_id = match form.activity_id.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| AppError::invalid("activity_id", "活动无效"))?,
+            ),
+        };
         let visit = Visit {
+            activity_id,
             room_id,
             content: form.content.clone(),
             contact_name: form.contact_name.clone(),
