@@ -82,6 +82,13 @@ pub fn safe_local_path(raw: &str) -> &str {
     if ok { raw } else { "/" }
 }
 
+/// A moment as people here read it: Beijing time to the minute, e.g. 2026-11-30 17:03.
+pub fn beijing_minutes(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&app::clock::beijing())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_local_path;

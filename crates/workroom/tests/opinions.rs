@@ -610,6 +610,7 @@ async fn the_public_form_and_the_staff_page_work_without_javascript(db: TestData
     let (client, _) = app.page_session("demo-staff").await;
     let page = get_text(&client, &app.url(&format!("/admin/opinions/{id}"))).await;
     assert!(page.contains("转街道（镇）负责人"));
+    assert!(page.contains("2026-11-30 10:00"), "received at, in Beijing time");
     let csrf = hidden_value(&page, "csrf");
     let response = client
         .post(app.url(&format!("/admin/opinions/{id}/actions")))
