@@ -836,3 +836,19 @@ impl App {
         Ok(rows)
     }
 }
+
+impl App {
+    /// Anonymises the residents of cases closed longer ago than the rule set's retention period (X7).
+    /// Safe to run on several servers at once: the update skips what is already anonymised.
+    pub async fn anonymise_expired_cases(&self) -> Result<u64, AppError> {
+        let now = self.clock().now();
+        let days = self
+            .store()
+            .rule_book()
+            .await?
+            .in_effect(self.clock().today())
+            .map_or(730, |r| r.opinion_retention_days);
+        let cutoff = now - chrono::Duration::days(i64::from(days));
+        Ok(self.store().anonymise_closed_cases(cutoff, now).await?)
+    }
+}

@@ -20,6 +20,9 @@ use crate::entity::{department, member, opinion, opinion_step, room};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
 
+/// What an anonymised resident's name reads.
+pub const ANONYMISED: &str = "（已匿名）";
+
 /// A case as staff, departments and members see it (contact data is masked by the use case where due).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRecord {
@@ -420,6 +423,39 @@ impl Store {
             *counts.entry(id).or_insert(0) += 1;
         }
         Ok(counts)
+    }
+
+    /// Anonymises the residents of cases closed before `closed_before` (X7): name, phone and community
+    /// go; the matter, the steps and the rating stay for the ledgers. Returns how many cases changed.
+    pub async fn anonymise_closed_cases(
+        &self,
+        closed_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let txn = self.write.begin().await?;
+        let changed = opinion::Entity::update_many()
+            .col_expr(opinion::Column::ContactName, ANONYMISED.into())
+            .col_expr(opinion::Column::ContactPhone, Option::<String>::None.into())
+            .col_expr(opinion::Column::Community, Option::<String>::None.into())
+            .col_expr(opinion::Column::UpdatedAt, now.into())
+            .filter(opinion::Column::ClosedAt.lt(closed_before))
+            .filter(opinion::Column::ContactName.ne(ANONYMISED))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if changed > 0 {
+            let change = Change {
+                action: "opinion.anonymise",
+                entity: "opinion",
+                entity_id: "retention".into(),
+                district_id: None,
+                before: None,
+                after: Some(json!({ "cases": changed, "closed_before": closed_before.to_rfc3339() })),
+            };
+            audit::append(&txn, &Who::system("retention"), now, change).await?;
+        }
+        txn.commit().await?;
+        Ok(changed)
     }
 
     /// Records that someone opened a case's full record, contact data included (X7).

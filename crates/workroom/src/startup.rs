@@ -63,6 +63,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let router = web::router(self.app.clone(), self.web.clone());
+        let retention = tokio::spawn(anonymise_hourly(self.app.clone()));
         axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -70,8 +71,23 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("服务器异常停止")?;
+        retention.abort();
         self.app.store().clone().close().await;
         Ok(())
+    }
+}
+
+/// The retention job (X7): every hour, residents of cases closed longer ago than the rule set's period
+/// are anonymised. Several servers may run it at once; the update is idempotent.
+async fn anonymise_hourly(app: App) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match app.anonymise_expired_cases().await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(cases = count, "anonymised residents of closed cases"),
+            Err(err) => tracing::warn!(error = %err, "the retention job failed; it runs again in an hour"),
+        }
     }
 }
 

@@ -706,7 +706,49 @@ async fn late_steps_are_pressed_on_the_street_lead_then_the_district(db: TestDat
     assert_eq!(screened["unrated"], 1);
 }
 
+async fn closed_cases_lose_the_residents_details_after_the_retention_period(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    // The job as the server runs it every hour, on the same database and clock.
+    let store = store::Store::connect(&app.db.url()).await.unwrap();
+    let job = app::App::new(store, app.clock.clone());
+    assert_eq!(
+        job.anonymise_expired_cases().await.unwrap(),
+        0,
+        "nothing is old yet"
+    );
+    app.clock.advance(chrono::Duration::days(731));
+    let changed = job.anonymise_expired_cases().await.unwrap();
+    assert!(changed >= 3, "the demo's closed cases: {changed}");
+    assert_eq!(job.anonymise_expired_cases().await.unwrap(), 0, "once");
+    let city = app.token("demo-city").await;
+    let (_, list) = call(&app, &city, Method::GET, "/api/v1/opinions", None).await;
+    for case in list.as_array().unwrap() {
+        let (_, one) = call(
+            &app,
+            &city,
+            Method::GET,
+            &format!("/api/v1/opinions/{}", case["id"]),
+            None,
+        )
+        .await;
+        if case["status"] == "closed" {
+            assert_eq!(one["contact_name"], "（已匿名）", "{one}");
+            assert!(one["contact_phone"].is_null() && one["community"].is_null());
+            assert!(
+                !one["content"].as_str().unwrap().is_empty(),
+                "the matter stays for the ledgers"
+            );
+        } else {
+            assert_ne!(
+                one["contact_name"], "（已匿名）",
+                "open cases keep their residents: {one}"
+            );
+        }
+    }
+}
+
 on_both_databases!(
+    closed_cases_lose_the_residents_details_after_the_retention_period,
     late_steps_are_pressed_on_the_street_lead_then_the_district,
     residents_submit_online_and_follow_their_case,
     a_case_runs_the_street_route_to_the_residents_rating,

@@ -37,6 +37,8 @@ pub struct RuleSet {
     pub triage_working_days: u32,
     /// R13: working days a department has to answer.
     pub department_working_days: u32,
+    /// X7: days a closed case keeps the resident's name and phone before they are anonymised.
+    pub opinion_retention_days: u32,
 }
 
 impl Default for RuleSet {
@@ -54,6 +56,7 @@ impl Default for RuleSet {
             annual_summary_due_day: 20,
             triage_working_days: 1,
             department_working_days: 7,
+            opinion_retention_days: 730,
         }
     }
 }
@@ -109,6 +112,12 @@ impl RuleSet {
         if NaiveDate::from_ymd_opt(2024, self.annual_summary_due_month, self.annual_summary_due_day).is_none()
         {
             return Err(rule_error("annual_summary_due", "年度总结报送日期不是有效的月日"));
+        }
+        if !(30..=3650).contains(&self.opinion_retention_days) {
+            return Err(rule_error(
+                "opinion_retention_days",
+                "个人信息保存期限应在 30–3650 天之间",
+            ));
         }
         for (field, days) in [
             ("triage_working_days", self.triage_working_days),

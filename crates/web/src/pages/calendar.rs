@@ -339,6 +339,8 @@ pub(super) struct RulesForm {
     triage_working_days: String,
     #[serde(default)]
     department_working_days: String,
+    #[serde(default)]
+    opinion_retention_days: String,
 }
 
 fn rules_from(form: &RulesForm) -> Result<RuleSet, AppError> {
@@ -383,6 +385,10 @@ fn rules_from(form: &RulesForm) -> Result<RuleSet, AppError> {
             "部门办理时限",
             &form.department_working_days,
         )?,
+        opinion_retention_days: match form.opinion_retention_days.trim() {
+            "" => RuleSet::default().opinion_retention_days,
+            raw => parse_number("opinion_retention_days", "个人信息保存期限", raw)?,
+        },
     })
 }
 
