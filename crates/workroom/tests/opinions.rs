@@ -755,3 +755,115 @@ on_both_databases!(
     petition_matters_are_fed_back_to_the_member,
     the_public_form_and_the_staff_page_work_without_javascript
 );
+
+/// Residents' names and phones never reach the server's log, even at the debug level (X7): a canary
+/// name and number go through submission, tracking, staff lists, the full view and a routing step.
+#[test]
+fn no_personal_data_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_workroom"))
+        .current_dir(dir.path())
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("WORKROOM_DATABASE_URL")
+        .env_remove("WORKROOM_ADDR")
+        .env("WORKROOM_LOG", "debug")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = new_client();
+        let mut up = false;
+        for _ in 0..100 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert!(up, "the server starts");
+        let created: Value = client
+            .post(format!("{base}/api/v1/public/rooms/1/opinions"))
+            .json(&json!({
+                "content": "金丝雀测试意见", "contact_name": "司徒金丝雀", "contact_phone": "13987654321",
+                "community": "金丝雀社区", "consent": true,
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = created["tracking_code"].as_str().unwrap().to_owned();
+        client.get(format!("{base}/track/{code}")).send().await.unwrap();
+        let token: Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"username": "demo-staff", "password": "workroom-demo"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = token["token"].as_str().unwrap().to_owned();
+        let list: Value = client
+            .get(format!("{base}/api/v1/opinions"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["tracking_code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let one: Value = client
+            .get(format!("{base}/api/v1/opinions/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(one["contact_name"], "司徒金丝雀", "the full view did happen");
+        client
+            .post(format!("{base}/api/v1/opinions/{id}/actions"))
+            .bearer_auth(&token)
+            .json(&json!({"action": "refer_to_street"}))
+            .send()
+            .await
+            .unwrap();
+        // A bad submission with the canary in it too.
+        client
+            .post(format!("{base}/api/v1/public/rooms/1/opinions"))
+            .json(&json!({"content": "", "contact_name": "司徒金丝雀", "contact_phone": "13987654321", "consent": true}))
+            .send()
+            .await
+            .unwrap();
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    let written = std::fs::read_to_string(dir.path().join("server.log")).unwrap();
+    assert!(
+        written.contains("/api/v1/public/rooms/{id}/opinions"),
+        "the requests themselves are in the log (by route pattern): {written}"
+    );
+    for canary in ["司徒金丝雀", "13987654321", "987654321", "金丝雀社区"] {
+        assert!(!written.contains(canary), "{canary} is in the log:\n{written}");
+    }
+}
