@@ -100,18 +100,7 @@ impl App {
         if let Some(ip) = client {
             keys.push((format!("ip:{ip}"), ThrottlePolicy::per_client()));
         }
-        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-        let states = self.store().login_failures(&names, now).await?;
-        if let Some(wait) = keys
-            .iter()
-            .zip(&states)
-            .filter_map(|((_, policy), state)| policy.retry_after(state, now))
-            .max()
-        {
-            return Err(AppError::RateLimited {
-                retry_after_secs: wait,
-            });
-        }
+        self.refuse_if_throttled(&keys, now).await?;
         let credentials = self.store().credentials(&username).await?;
         let hash = match &credentials {
             Some(found) => found.password_hash.clone(),
@@ -218,6 +207,30 @@ pub(crate) fn account_error(err: AccountError) -> AppError {
         AccountError::NotFound => AppError::NotFound("账号不存在".into()),
         AccountError::UsernameTaken(_) => AppError::Conflict(err.to_string()),
         AccountError::Store(store) => store.into(),
+    }
+}
+
+impl App {
+    /// 429 while any of `keys` is locked under its policy (sign-in failures, online submissions, unknown
+    /// tracking codes: one table, shared by every server).
+    pub(crate) async fn refuse_if_throttled(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        let states = self.store().login_failures(&names, now).await?;
+        match keys
+            .iter()
+            .zip(&states)
+            .filter_map(|((_, policy), state)| policy.retry_after(state, now))
+            .max()
+        {
+            Some(wait) => Err(AppError::RateLimited {
+                retry_after_secs: wait,
+            }),
+            None => Ok(()),
+        }
     }
 }
 

@@ -34,7 +34,12 @@ fn member_place(record: &MemberRecord) -> Place {
     }
 }
 
-fn optional_text(field: &str, label: &str, raw: &str, max: usize) -> Result<Option<String>, AppError> {
+pub(crate) fn optional_text(
+    field: &str,
+    label: &str,
+    raw: &str,
+    max: usize,
+) -> Result<Option<String>, AppError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Ok(None);

@@ -119,7 +119,7 @@ fn role_label(role: &str) -> &'static str {
 }
 
 fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    (at + chrono::Duration::hours(8)).date_naive()
+    at.with_timezone(&crate::clock::beijing()).date_naive()
 }
 
 impl App {
@@ -184,7 +184,12 @@ impl App {
         let phone = MobileNumber::parse(&input.contact_phone).ok_or_else(|| {
             AppError::invalid("contact_phone", "联系电话应为 11 位手机号码，如 13800138000")
         })?;
-        let community = optional_line("community", "所在社区", input.community.as_deref(), 100)?;
+        let community = crate::members::optional_text(
+            "community",
+            "所在社区",
+            input.community.as_deref().unwrap_or_default(),
+            100,
+        )?;
         if !input.consent {
             return Err(AppError::invalid(
                 "consent",
@@ -200,18 +205,7 @@ impl App {
         if let Some(ip) = client {
             keys.push((format!("opinion-ip:{ip}"), submissions_per_client()));
         }
-        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-        let states = self.store().login_failures(&names, now).await?;
-        if let Some(wait) = keys
-            .iter()
-            .zip(&states)
-            .filter_map(|((_, policy), state)| policy.retry_after(state, now))
-            .max()
-        {
-            return Err(AppError::RateLimited {
-                retry_after_secs: wait,
-            });
-        }
+        self.refuse_if_throttled(&keys, now).await?;
         self.store().record_login_failure(&keys, now).await?;
         let new = NewCase {
             tracking_code: String::new(),
@@ -249,7 +243,12 @@ impl App {
                 AppError::invalid("contact_phone", "联系电话应为 11 位手机号码，如 13800138000")
             })?),
         };
-        let community = optional_line("community", "所在社区", visit.community.as_deref(), 100)?;
+        let community = crate::members::optional_text(
+            "community",
+            "所在社区",
+            visit.community.as_deref().unwrap_or_default(),
+            100,
+        )?;
         if !visit.consent {
             return Err(AppError::invalid(
                 "consent",
@@ -307,19 +306,17 @@ impl App {
         }
     }
 
-    /// Refuses a case the caller may not see (403); whether the caller is a department that held it.
-    async fn check_visible(
-        &self,
+    /// Refuses a case the caller may not see (403); whether the caller is a department that held it
+    /// (by the case's `steps`).
+    fn check_visible(
         acting: &Acting,
         case: &CaseRecord,
         standing: Standing,
+        steps: &[CaseStep],
     ) -> Result<bool, AppError> {
         let scope = acting.scope();
         let held_before = match scope {
-            Scope::Department { department_id, .. } => self
-                .store()
-                .case_steps(case.id)
-                .await?
+            Scope::Department { department_id, .. } => steps
                 .iter()
                 .any(|s| s.department.as_ref().is_some_and(|d| d.0 == department_id)),
             _ => false,
@@ -358,7 +355,8 @@ impl App {
             .await?
             .ok_or_else(|| not_visible(&scope, "案件"))?;
         let standing = standing(acting, &case);
-        self.check_visible(acting, &case, standing).await?;
+        let steps = self.store().case_steps(id).await?;
+        Self::check_visible(acting, &case, standing, &steps)?;
         // Contact data: in full for the room's side; for a holding department only if the resident
         // allowed it; masked for members and departments otherwise.
         let contact_shown = scope.covers(&case_place(&case))
@@ -370,7 +368,6 @@ impl App {
         } else {
             redact_for_outsiders(&mut case);
         }
-        let steps = self.store().case_steps(id).await?;
         let next = possible_steps(case.state, case.route, standing);
         let overdue = case.due_on.is_some_and(|due| due < self.clock().today());
         Ok(CaseView {
@@ -400,7 +397,8 @@ impl App {
             )
         })?;
         let standing = standing(acting, &before);
-        let held_before = self.check_visible(acting, &before, standing).await?;
+        let steps = self.store().case_steps(id).await?;
+        let held_before = Self::check_visible(acting, &before, standing, &steps)?;
         let (to_state, route) =
             next_state(before.state, before.route, action, standing).map_err(|refused| match refused {
                 // A department that held the case may take its steps, just not now.
@@ -556,16 +554,8 @@ impl App {
     pub async fn track(&self, raw_code: &str, client: Option<&str>) -> Result<PublicCase, AppError> {
         let now = self.clock().now();
         let key = client.map(|ip| (format!("track-ip:{ip}"), unknown_codes_per_client()));
-        if let Some((name, policy)) = &key {
-            let state = self
-                .store()
-                .login_failures(std::slice::from_ref(name), now)
-                .await?;
-            if let Some(wait) = state.first().and_then(|s| policy.retry_after(s, now)) {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: wait,
-                });
-            }
+        if let Some(key) = &key {
+            self.refuse_if_throttled(std::slice::from_ref(key), now).await?;
         }
         let found = match parse_tracking_code(raw_code) {
             Some(code) => self.store().case_by_code(&code).await?,
@@ -632,7 +622,7 @@ impl App {
                 "评价应为 satisfied（满意）、basically_satisfied（基本满意）或 dissatisfied（不满意）",
             )
         })?;
-        let comment = optional_line("comment", "评价说明", comment, 500)?;
+        let comment = crate::members::optional_text("comment", "评价说明", comment.unwrap_or_default(), 500)?;
         if rating == Rating::Dissatisfied && comment.is_none() {
             return Err(AppError::invalid(
                 "comment",
@@ -663,20 +653,6 @@ fn room_place(room: &Room) -> Place {
         district_id: Some(room.district_id),
         street_id: Some(room.street_id),
         room_id: Some(room.id),
-    }
-}
-
-fn optional_line(
-    field: &str,
-    label: &str,
-    raw: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, AppError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => domain::text::single_line(text, max)
-            .map(Some)
-            .map_err(|err| AppError::invalid(field, format!("{label}{err}"))),
     }
 }
 

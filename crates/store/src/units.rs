@@ -474,30 +474,51 @@ impl Store {
     /// The members serving in a room, as R8 publishes them: national, provincial, city, district
     /// members in that order, then by name.
     pub async fn room_members(&self, room_id: i64) -> Result<Vec<PublicMember>, StoreError> {
-        let ids: Vec<i64> = room_member::Entity::find()
-            .filter(room_member::Column::RoomId.eq(room_id))
-            .all(&self.read)
+        Ok(self
+            .members_of_rooms(&[room_id])
             .await?
-            .into_iter()
-            .map(|rm| rm.member_id)
-            .collect();
-        let mut members: Vec<PublicMember> = member::Entity::find()
-            .filter(member::Column::Id.is_in(ids))
+            .remove(&room_id)
+            .unwrap_or_default())
+    }
+
+    /// The members serving in each of several rooms, in the order of [`Store::room_members`], with two
+    /// queries whatever the number of rooms.
+    pub async fn members_of_rooms(
+        &self,
+        room_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<PublicMember>>, StoreError> {
+        let links = room_member::Entity::find()
+            .filter(room_member::Column::RoomId.is_in(room_ids.iter().copied()))
+            .all(&self.read)
+            .await?;
+        let members: HashMap<i64, PublicMember> = member::Entity::find()
+            .filter(member::Column::Id.is_in(links.iter().map(|l| l.member_id)))
             .filter(member::Column::Status.eq("serving"))
             .all(&self.read)
             .await?
             .into_iter()
-            .map(|row| PublicMember {
-                id: row.id,
-                level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
-                name: row.name,
-                sector: row.sector,
-                employer: row.employer,
-                position: row.position,
+            .map(|row| {
+                let member = PublicMember {
+                    id: row.id,
+                    level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
+                    name: row.name,
+                    sector: row.sector,
+                    employer: row.employer,
+                    position: row.position,
+                };
+                (member.id, member)
             })
             .collect();
-        members.sort_by(|a, b| (a.level as u8, &a.name).cmp(&(b.level as u8, &b.name)));
-        Ok(members)
+        let mut by_room: HashMap<i64, Vec<PublicMember>> = HashMap::new();
+        for link in links {
+            if let Some(member) = members.get(&link.member_id) {
+                by_room.entry(link.room_id).or_default().push(member.clone());
+            }
+        }
+        for list in by_room.values_mut() {
+            list.sort_by(|a, b| (a.level as u8, &a.name).cmp(&(b.level as u8, &b.name)));
+        }
+        Ok(by_room)
     }
 
     pub async fn create_member(

@@ -626,7 +626,6 @@ pub(super) async fn photo(
     headers: axum::http::HeaderMap,
     PagePath((id, file)): PagePath<(i64, String)>,
 ) -> Result<Response, PageError> {
-    use axum::http::header;
     let fail = |err| PageError::new(page.clone(), err);
     let photo_id = file
         .strip_suffix(".jpg")
@@ -637,27 +636,11 @@ pub(super) async fn photo(
         .activity_photo(&caller.acting(), id, photo_id)
         .await
         .map_err(fail)?;
-    let etag = format!("\"{}\"", photo.etag);
     // Private to those in scope: browsers may keep it, shared caches may not.
-    let cache = (header::CACHE_CONTROL, "private, max-age=86400");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
-    {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag), (cache.0, cache.1.to_owned())],
-        )
-            .into_response());
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
-            (header::ETAG, etag),
-            (cache.0, cache.1.to_owned()),
-        ],
+    Ok(super::jpeg_response(
+        &headers,
+        &photo.etag,
         photo.jpeg,
-    )
-        .into_response())
+        "private, max-age=86400",
+    ))
 }

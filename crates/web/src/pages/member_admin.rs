@@ -195,34 +195,18 @@ pub(super) async fn photo(
     headers: axum::http::HeaderMap,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
-    use axum::http::header;
     let photo = state
         .app
         .public_member_photo(id)
         .await
         .map_err(|err| PageError::new(page, err))?;
-    let etag = format!("\"{}\"", photo.etag);
-    let cache = (header::CACHE_CONTROL, "public, max-age=86400");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
-    {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag), (cache.0, cache.1.to_owned())],
-        )
-            .into_response());
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
-            (header::ETAG, etag),
-            (cache.0, cache.1.to_owned()),
-        ],
+    // Published (R8): any cache may keep it; the ETag changes with the photo.
+    Ok(super::jpeg_response(
+        &headers,
+        &photo.etag,
         photo.jpeg,
-    )
-        .into_response())
+        "public, max-age=86400",
+    ))
 }
 
 /// Receives a photo upload (multipart: `csrf`, `photo`) or, at `/remove`, removes the photo.

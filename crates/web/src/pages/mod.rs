@@ -476,3 +476,38 @@ async fn poster_stylesheet() -> Response {
     );
     response
 }
+
+/// A stored JPEG with its ETag: 304 when the browser already has this one, else the picture.
+pub(super) fn jpeg_response(
+    headers: &axum::http::HeaderMap,
+    etag: &str,
+    jpeg: Vec<u8>,
+    cache_control: &'static str,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let etag = format!("\"{etag}\"");
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    if fresh {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache_control.to_owned()),
+            ],
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "image/jpeg".to_owned()),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache_control.to_owned()),
+        ],
+        jpeg,
+    )
+        .into_response()
+}

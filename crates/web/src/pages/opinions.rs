@@ -293,36 +293,61 @@ async fn render_cases(
             case,
         })
         .collect();
-    let mut rooms = Vec::new();
-    for room in state.app.rooms(&acting).await.map_err(fail)? {
-        let place = Place {
-            district_id: Some(room.district_id),
-            street_id: Some(room.street_id),
-            room_id: Some(room.id),
-        };
-        if room.open && acting.may(Action::RecordActivities, &place) {
-            let members = state
-                .app
-                .store()
-                .room_members(room.id)
-                .await
-                .map_err(|err| fail(err.into()))?;
-            let recent = state
-                .app
-                .activities(
-                    &acting,
-                    &app::activities::ActivityFilter {
-                        from: Some(today - chrono::Days::new(60)),
-                        to: Some(today),
+    // The rooms the caller registers visitors for, their members and recent activities: three
+    // queries, however many rooms a district or the city keeps.
+    let registering: Vec<Room> = state
+        .app
+        .rooms(&acting)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .filter(|room| {
+            room.open
+                && acting.may(
+                    Action::RecordActivities,
+                    &Place {
+                        district_id: Some(room.district_id),
+                        street_id: Some(room.street_id),
                         room_id: Some(room.id),
-                        status: Some(domain::activity::ActivityStatus::Confirmed),
                     },
                 )
-                .await
-                .map_err(fail)?;
-            rooms.push((room, members, recent));
+        })
+        .collect();
+    let ids: Vec<i64> = registering.iter().map(|r| r.id).collect();
+    let mut members = state
+        .app
+        .store()
+        .members_of_rooms(&ids)
+        .await
+        .map_err(|err| fail(err.into()))?;
+    let mut recent: std::collections::HashMap<i64, Vec<app::activities::ActivityRecord>> =
+        std::collections::HashMap::new();
+    if !ids.is_empty() {
+        for activity in state
+            .app
+            .activities(
+                &acting,
+                &app::activities::ActivityFilter {
+                    from: Some(today - chrono::Days::new(60)),
+                    to: Some(today),
+                    room_id: None,
+                    status: Some(domain::activity::ActivityStatus::Confirmed),
+                },
+            )
+            .await
+            .map_err(fail)?
+        {
+            recent.entry(activity.room_id).or_default().push(activity);
         }
     }
+    let rooms = registering
+        .into_iter()
+        .map(|room| {
+            let room_members = members.remove(&room.id).unwrap_or_default();
+            let room_recent = recent.remove(&room.id).unwrap_or_default();
+            (room, room_members, room_recent)
+        })
+        .collect();
     let overdue = state.app.overdue_cases(&acting).await.map_err(fail)?;
     let satisfaction = state.app.satisfaction(&acting).await.map_err(fail)?;
     Ok(CasesPage {
