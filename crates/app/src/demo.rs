@@ -571,6 +571,7 @@ impl App {
             street_lead: true,
             holding_department: true,
             member: true,
+            resident: false,
         };
         let cases = [
             DemoCase {
@@ -820,8 +821,10 @@ impl App {
                     .ok_or_else(|| AppError::Internal("demo case vanished".into()))?;
             }
             if let Some((rating, comment)) = demo.rating {
+                // As the resident does: a 不满意 goes to the street lead for review.
                 let comment = (!comment.is_empty()).then_some(comment);
-                self.store().rate_case(&case, rating, comment, now).await?;
+                self.rate_case(&case.tracking_code, rating.as_str(), comment, None)
+                    .await?;
             }
         }
         Ok(())

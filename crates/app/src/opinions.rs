@@ -17,7 +17,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 pub use store::opinions::{CaseRecord, CaseStep};
 use store::opinions::{NewCase, StepWrite};
-use store::units::Room;
+use store::units::{Department, Room};
 
 use crate::access::{Acting, not_visible};
 use crate::{App, AppError};
@@ -115,8 +115,14 @@ fn text_field(field: &str, label: &str, raw: Option<&str>, max: usize) -> Result
 }
 
 fn role_label(role: &str) -> &'static str {
+    if role == RESIDENT_ROLE {
+        return "群众";
+    }
     Role::parse(role).map_or("工作人员", Role::label_zh)
 }
+
+/// The actor role written on a resident's own step (the rating).
+const RESIDENT_ROLE: &str = "resident";
 
 fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     at.with_timezone(&crate::clock::beijing()).date_naive()
@@ -455,6 +461,40 @@ impl App {
             }
             // These steps carry nothing but themselves.
             ActionKind::ReferToStreet | ActionKind::ConfirmFeedback => {}
+            // The resident's step is taken by rating (`rate_case`); `next_state` refused it above.
+            ActionKind::RateDissatisfied => {
+                return Err(AppError::Forbidden(
+                    "「群众评价不满意」只能由群众在查询页评价".into(),
+                ));
+            }
+            ActionKind::ReviewReopen => {
+                let department = self
+                    .department_for_step(input.department_id, &before, |d| {
+                        d.street_id == Some(before.street_id) || d.level == DepartmentLevel::District
+                    })
+                    .await
+                    .map_err(|err| match err {
+                        AppError::Invalid { .. } if input.department_id.is_some() => {
+                            AppError::invalid("department_id", "重新交办的应是本镇（街）或本区的职能部门")
+                        }
+                        other => other,
+                    })?;
+                step.route = Some(if department.level == DepartmentLevel::District {
+                    Route::District
+                } else {
+                    Route::Street
+                });
+                step.holder = Some(department.id);
+                step.text = Some(text_field(
+                    "instruction",
+                    "复核意见",
+                    input.instruction.as_deref(),
+                    1000,
+                )?);
+            }
+            ActionKind::ReviewUphold => {
+                step.text = Some(text_field("text", "复核意见", input.text.as_deref(), 1000)?);
+            }
             ActionKind::SendToPetition => {
                 let petition = self
                     .store()
@@ -469,30 +509,23 @@ impl App {
                 step.text = Some(format!("转{}办理", petition.name));
             }
             ActionKind::Instruct | ActionKind::ForwardToDistrict => {
-                let department_id = input
-                    .department_id
-                    .ok_or_else(|| AppError::invalid("department_id", "请选择承办部门"))?;
                 let department = self
-                    .store()
-                    .department(department_id)
-                    .await?
-                    .ok_or_else(|| AppError::invalid("department_id", "没有这个部门"))?;
-                let fits = department.kind == DepartmentKind::Functional
-                    && department.district_id == before.district_id
-                    && match action {
-                        ActionKind::Instruct => department.street_id == Some(before.street_id),
-                        _ => department.level == DepartmentLevel::District,
-                    };
-                if !fits {
-                    return Err(AppError::invalid(
-                        "department_id",
-                        if action == ActionKind::Instruct {
-                            "批示交办的应是本镇（街）的职能部门"
-                        } else {
-                            "应转本区的区级职能部门"
-                        },
-                    ));
-                }
+                    .department_for_step(input.department_id, &before, |d| match action {
+                        ActionKind::Instruct => d.street_id == Some(before.street_id),
+                        _ => d.level == DepartmentLevel::District,
+                    })
+                    .await
+                    .map_err(|err| match err {
+                        AppError::Invalid { .. } if input.department_id.is_some() => AppError::invalid(
+                            "department_id",
+                            if action == ActionKind::Instruct {
+                                "批示交办的应是本镇（街）的职能部门"
+                            } else {
+                                "应转本区的区级职能部门"
+                            },
+                        ),
+                        other => other,
+                    })?;
                 step.holder = Some(department.id);
                 step.text = Some(if action == ActionKind::Instruct {
                     text_field("instruction", "批示内容", input.instruction.as_deref(), 1000)?
@@ -549,6 +582,30 @@ impl App {
         self.case_view(acting, id).await
     }
 
+    /// The functional department of the case's district a step names, if `fits` it; 422 otherwise.
+    async fn department_for_step(
+        &self,
+        department_id: Option<i64>,
+        case: &CaseRecord,
+        fits: impl Fn(&Department) -> bool,
+    ) -> Result<Department, AppError> {
+        let department_id =
+            department_id.ok_or_else(|| AppError::invalid("department_id", "请选择承办部门"))?;
+        let department = self
+            .store()
+            .department(department_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("department_id", "没有这个部门"))?;
+        if department.kind == DepartmentKind::Functional
+            && department.district_id == case.district_id
+            && fits(&department)
+        {
+            Ok(department)
+        } else {
+            Err(AppError::invalid("department_id", "这个部门不能承办此案件"))
+        }
+    }
+
     /// A case as its tracking code shows it to the resident; unknown codes count towards a limit per
     /// address, so codes cannot be guessed.
     pub async fn track(&self, raw_code: &str, client: Option<&str>) -> Result<PublicCase, AppError> {
@@ -590,6 +647,17 @@ impl App {
                     ActionKind::DraftProposal => ("委员据此形成提案".to_owned(), s.title.clone()),
                     ActionKind::DraftSocialReport => ("委员据此形成社情民意信息".to_owned(), s.title.clone()),
                     ActionKind::Close => ("已办结".to_owned(), s.text.clone()),
+                    ActionKind::RateDissatisfied => {
+                        ("您评价不满意，已转镇（街）负责人复核".to_owned(), s.text.clone())
+                    }
+                    ActionKind::ReviewReopen => (
+                        format!(
+                            "镇（街）负责人复核后，交{}重新办理",
+                            s.department.as_ref().map_or("职能部门", |d| d.1.as_str())
+                        ),
+                        None,
+                    ),
+                    ActionKind::ReviewUphold => ("镇（街）负责人复核后维持办结".to_owned(), s.text.clone()),
                 };
                 (beijing_date(s.taken_at), what, detail)
             })
@@ -630,16 +698,50 @@ impl App {
             ));
         }
         if public.state != CaseState::Closed {
-            return Err(AppError::Conflict("案件办结后才能评价".into()));
+            return Err(AppError::Conflict(if public.rating.is_some() {
+                "这件事已经评价过了，感谢您的反馈".into()
+            } else {
+                "案件办结后才能评价".into()
+            }));
         }
         let case = self
             .store()
             .case_by_code(&public.tracking_code)
             .await?
             .ok_or_else(|| AppError::NotFound("没有找到这个查询码".into()))?;
+        // 不满意 goes back to the street lead for review (复核), with the resident's reason.
+        let review = if rating == Rating::Dissatisfied {
+            let resident = Standing {
+                resident: true,
+                ..Standing::NONE
+            };
+            let (to_state, route) =
+                next_state(case.state, case.route, ActionKind::RateDissatisfied, resident)
+                    .map_err(|refused| AppError::Conflict(refused.to_string()))?;
+            Some(StepWrite {
+                action: ActionKind::RateDissatisfied,
+                actor_role: RESIDENT_ROLE,
+                title: None,
+                text: comment.clone(),
+                to_state,
+                route,
+                holder: None,
+                due_on: self.due_for(to_state, self.clock().today()).await?,
+                member_id: None,
+                screened: None,
+            })
+        } else {
+            None
+        };
         if !self
             .store()
-            .rate_case(&case, rating, comment.as_deref(), self.clock().now())
+            .rate_case(
+                &case,
+                rating,
+                comment.as_deref(),
+                review.as_ref(),
+                self.clock().now(),
+            )
             .await?
         {
             return Err(AppError::Conflict("这件事已经评价过了，感谢您的反馈".into()));
@@ -659,12 +761,7 @@ fn room_place(room: &Room) -> Place {
 /// How the caller stands to a case: which of the routing parties it is.
 fn standing(acting: &Acting, case: &CaseRecord) -> Standing {
     let Acting::Account(actor) = acting else {
-        return Standing {
-            room_staff: false,
-            street_lead: false,
-            holding_department: false,
-            member: false,
-        };
+        return Standing::NONE;
     };
     let place = case_place(case);
     // A member acts on the cases they are named on (received, or named by staff while routing);
@@ -681,6 +778,7 @@ fn standing(acting: &Acting, case: &CaseRecord) -> Standing {
             Scope::Department { department_id, .. } if case.department.as_ref().is_some_and(|d| d.0 == department_id)
         ),
         member,
+        resident: false,
     }
 }
 
@@ -780,7 +878,8 @@ impl App {
     pub async fn satisfaction(&self, acting: &Acting) -> Result<Vec<Satisfaction>, AppError> {
         let mut rows: Vec<Satisfaction> = Vec::new();
         for case in self.cases(acting).await? {
-            if case.state != CaseState::Closed {
+            // Closed cases, and those the resident rated 不满意 that are under review.
+            if case.state != CaseState::Closed && case.rating.is_none() {
                 continue;
             }
             let index = if let Some(i) = rows

@@ -28,10 +28,13 @@ pub enum CaseState {
     Done,
     /// 已办结.
     Closed,
+    /// 群众评价不满意，待镇（街）负责人复核: the resident rated the closed case 不满意 and the street
+    /// lead decides whether it is handled again (重新交办) or stays closed (维持办结).
+    UnderReview,
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 8] = [
+    pub const ALL: [CaseState; 9] = [
         Self::Received,
         Self::Answered,
         Self::AtStreetLead,
@@ -40,6 +43,7 @@ impl CaseState {
         Self::FeedbackGiven,
         Self::Done,
         Self::Closed,
+        Self::UnderReview,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl CaseState {
             Self::FeedbackGiven => "feedback_given",
             Self::Done => "done",
             Self::Closed => "closed",
+            Self::UnderReview => "under_review",
         }
     }
 
@@ -70,6 +75,7 @@ impl CaseState {
             Self::FeedbackGiven => "信访部门已反馈办理情况",
             Self::Done => "办理完毕，待办结",
             Self::Closed => "已办结",
+            Self::UnderReview => "您评价不满意，镇（街）负责人正在复核",
         }
     }
 }
@@ -190,10 +196,16 @@ pub enum ActionKind {
     DraftProposal,
     DraftSocialReport,
     Close,
+    /// The resident rates a closed case 不满意 (with the reason): it goes back to the street lead.
+    RateDissatisfied,
+    /// 复核后重新交办: the street lead sends a 不满意 case to a department again.
+    ReviewReopen,
+    /// 复核后维持办结: the street lead finds the handling sound and says why.
+    ReviewUphold,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 12] = [
+    pub const ALL: [ActionKind; 15] = [
         Self::ScreenOut,
         Self::AnswerOnSpot,
         Self::ReferToStreet,
@@ -206,6 +218,9 @@ impl ActionKind {
         Self::DraftProposal,
         Self::DraftSocialReport,
         Self::Close,
+        Self::RateDissatisfied,
+        Self::ReviewReopen,
+        Self::ReviewUphold,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -222,6 +237,9 @@ impl ActionKind {
             Self::DraftProposal => "draft_proposal",
             Self::DraftSocialReport => "draft_social_report",
             Self::Close => "close",
+            Self::RateDissatisfied => "rate_dissatisfied",
+            Self::ReviewReopen => "review_reopen",
+            Self::ReviewUphold => "review_uphold",
         }
     }
 
@@ -243,6 +261,9 @@ impl ActionKind {
             Self::DraftProposal => "形成提案",
             Self::DraftSocialReport => "形成社情民意信息",
             Self::Close => "办结",
+            Self::RateDissatisfied => "群众评价不满意",
+            Self::ReviewReopen => "复核后重新交办",
+            Self::ReviewUphold => "复核后维持办结",
         }
     }
 
@@ -254,15 +275,27 @@ impl ActionKind {
             | Self::ReferToStreet
             | Self::SendToPetition
             | Self::Close => Taker::RoomStaff,
-            Self::Instruct | Self::ForwardToDistrict => Taker::StreetLead,
+            Self::Instruct | Self::ForwardToDistrict | Self::ReviewReopen | Self::ReviewUphold => {
+                Taker::StreetLead
+            }
             Self::RecordHandling | Self::FeedbackToMember => Taker::HoldingDepartment,
             Self::ConfirmFeedback | Self::DraftProposal | Self::DraftSocialReport => Taker::Member,
+            Self::RateDissatisfied => Taker::Resident,
         }
     }
 
     /// Whether the step sends the case to a department (and so names one).
     pub fn names_department(self) -> bool {
-        matches!(self, Self::Instruct | Self::ForwardToDistrict)
+        matches!(
+            self,
+            Self::Instruct | Self::ForwardToDistrict | Self::ReviewReopen
+        )
+    }
+
+    /// Whether the step reopens a rated case: the old rating stays in the history and the resident
+    /// rates the new result when it closes again.
+    pub fn reopens(self) -> bool {
+        self == Self::ReviewReopen
     }
 }
 
@@ -278,6 +311,8 @@ pub enum Taker {
     HoldingDepartment,
     /// The member responsible for the case.
     Member,
+    /// The resident who submitted it, by the tracking code.
+    Resident,
 }
 
 /// How the caller stands to one case, worked out by the use case from the account and the case. Four
@@ -291,6 +326,19 @@ pub struct Standing {
     pub holding_department: bool,
     /// The caller is the case's member (or, before one is named, a member serving in its room).
     pub member: bool,
+    /// The caller holds the case's tracking code (the resident rating it).
+    pub resident: bool,
+}
+
+impl Standing {
+    /// Nobody in particular: no step is theirs.
+    pub const NONE: Standing = Standing {
+        room_staff: false,
+        street_lead: false,
+        holding_department: false,
+        member: false,
+        resident: false,
+    };
 }
 
 /// Why a step was refused.
@@ -313,6 +361,7 @@ fn taker_label(taker: Taker) -> &'static str {
         Taker::StreetLead => "镇（街）负责人",
         Taker::HoldingDepartment => "正在办理的部门",
         Taker::Member => "负责的委员",
+        Taker::Resident => "评价的群众",
     }
 }
 
@@ -332,6 +381,7 @@ pub fn next_state(
         Taker::StreetLead => standing.street_lead,
         Taker::HoldingDepartment => standing.holding_department,
         Taker::Member => standing.member,
+        Taker::Resident => standing.resident,
     };
     if !allowed {
         return Err(StepRefused::NotYours {
@@ -350,7 +400,10 @@ pub fn next_state(
         (S::AtStreetLead, A::ForwardToDistrict) => (S::AtDepartment, Some(Route::District)),
         (S::AtDepartment, A::RecordHandling) | (S::FeedbackGiven, A::ConfirmFeedback) => (S::Done, route),
         (S::AtPetition, A::FeedbackToMember) => (S::FeedbackGiven, route),
-        (S::Answered | S::Done, A::Close) => (S::Closed, route),
+        (S::Answered | S::Done, A::Close) | (S::UnderReview, A::ReviewUphold) => (S::Closed, route),
+        (S::Closed, A::RateDissatisfied) => (S::UnderReview, route),
+        // The route follows the department chosen; the use case sets it from the department's level.
+        (S::UnderReview, A::ReviewReopen) => (S::AtDepartment, route),
         _ => {
             return Err(StepRefused::NotNow {
                 action: action.label_zh(),
@@ -373,7 +426,11 @@ pub fn possible_steps(state: CaseState, route: Option<Route>, standing: Standing
 /// street lead's instruction within `triage` days, a department's answer within `department` days.
 pub fn working_days_for(state: CaseState, triage: u32, department: u32) -> Option<u32> {
     match state {
-        CaseState::Received | CaseState::AtStreetLead | CaseState::Answered | CaseState::Done => Some(triage),
+        CaseState::Received
+        | CaseState::AtStreetLead
+        | CaseState::Answered
+        | CaseState::Done
+        | CaseState::UnderReview => Some(triage),
         CaseState::AtDepartment | CaseState::AtPetition | CaseState::FeedbackGiven => Some(department),
         CaseState::Closed => None,
     }
@@ -549,27 +606,19 @@ mod tests {
 
     const STAFF: Standing = Standing {
         room_staff: true,
-        street_lead: false,
-        holding_department: false,
-        member: false,
+        ..Standing::NONE
     };
     const LEAD: Standing = Standing {
-        room_staff: false,
         street_lead: true,
-        holding_department: false,
-        member: false,
+        ..Standing::NONE
     };
     const DEPT: Standing = Standing {
-        room_staff: false,
-        street_lead: false,
         holding_department: true,
-        member: false,
+        ..Standing::NONE
     };
     const MEMBER: Standing = Standing {
-        room_staff: false,
-        street_lead: false,
-        holding_department: false,
         member: true,
+        ..Standing::NONE
     };
 
     #[test]
@@ -616,6 +665,38 @@ mod tests {
         assert!(refused.to_string().contains("镇（街）负责人"));
         let refused = next_state(CaseState::Received, None, ActionKind::Close, STAFF).unwrap_err();
         assert!(matches!(refused, StepRefused::NotNow { .. }));
+    }
+
+    const RESIDENT: Standing = Standing {
+        resident: true,
+        ..Standing::NONE
+    };
+
+    #[test]
+    fn a_dissatisfied_rating_goes_back_to_the_street_lead_who_reopens_or_upholds() {
+        let closed = (CaseState::Closed, Some(Route::Street));
+        // Only the resident rates, and only a closed case.
+        assert!(matches!(
+            next_state(closed.0, closed.1, ActionKind::RateDissatisfied, STAFF),
+            Err(StepRefused::NotYours { .. })
+        ));
+        assert!(matches!(
+            next_state(CaseState::Done, closed.1, ActionKind::RateDissatisfied, RESIDENT),
+            Err(StepRefused::NotNow { .. })
+        ));
+        let (s, r) = next_state(closed.0, closed.1, ActionKind::RateDissatisfied, RESIDENT).unwrap();
+        assert_eq!(s, CaseState::UnderReview);
+        assert_eq!(
+            possible_steps(s, r, LEAD),
+            vec![ActionKind::ReviewReopen, ActionKind::ReviewUphold]
+        );
+        assert!(possible_steps(s, r, STAFF).is_empty(), "the review is the lead's");
+        let (again, _) = next_state(s, r, ActionKind::ReviewReopen, LEAD).unwrap();
+        assert_eq!(again, CaseState::AtDepartment);
+        let (kept, _) = next_state(s, r, ActionKind::ReviewUphold, LEAD).unwrap();
+        assert_eq!(kept, CaseState::Closed);
+        assert!(ActionKind::ReviewReopen.reopens() && !ActionKind::ReviewUphold.reopens());
+        assert_eq!(working_days_for(s, 1, 7), Some(1));
     }
 
     #[test]

@@ -315,72 +315,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let txn = self.write.begin().await?;
-        let mut update = opinion::Entity::update_many()
-            .col_expr(opinion::Column::State, step.to_state.as_str().into())
-            .col_expr(opinion::Column::Route, step.route.map(Route::as_str).into())
-            .col_expr(opinion::Column::DepartmentId, step.holder.into())
-            .col_expr(opinion::Column::DueOn, step.due_on.into())
-            .col_expr(opinion::Column::UpdatedAt, now.into());
-        if let Some(member_id) = step.member_id {
-            update = update.col_expr(opinion::Column::MemberId, member_id.into());
-        }
-        if let Some((procedure, body)) = &step.screened {
-            update = update
-                .col_expr(opinion::Column::Procedure, procedure.as_str().into())
-                .col_expr(opinion::Column::ToldBody, body.clone().into());
-        }
-        if step.to_state == CaseState::Closed {
-            update = update.col_expr(opinion::Column::ClosedAt, now.into());
-        }
-        let moved = update
-            .filter(opinion::Column::Id.eq(before.id))
-            .filter(opinion::Column::State.eq(before.state.as_str()))
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        if !moved {
+        let moved = write_step(&txn, who, before, step, now).await?;
+        if moved {
+            txn.commit().await?;
+        } else {
             txn.rollback().await?;
-            return Ok(false);
         }
-        opinion_step::ActiveModel {
-            opinion_id: Set(before.id),
-            action: Set(step.action.as_str().to_owned()),
-            actor_role: Set(step.actor_role.to_owned()),
-            actor_label: Set(who.label.clone()),
-            taken_at: Set(now),
-            title: Set(step.title.clone()),
-            text: Set(step.text.clone()),
-            department_id: Set(step.holder),
-            from_state: Set(before.state.as_str().to_owned()),
-            to_state: Set(step.to_state.as_str().to_owned()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let change = Change {
-            action: "opinion.step",
-            entity: "opinion",
-            entity_id: before.id.to_string(),
-            district_id: Some(before.district_id),
-            before: Some(json!({ "state": before.state.as_str() })),
-            after: Some(json!({
-                "action": step.action.as_str(),
-                "state": step.to_state.as_str(),
-                "department_id": step.holder,
-            })),
-        };
-        audit::append(&txn, who, now, change).await?;
-        txn.commit().await?;
-        Ok(true)
+        Ok(moved)
     }
 
-    /// Records the resident's rating of a closed case, once.
+    /// Records the resident's rating of a closed case, once; a 不满意 rating takes the `review` step
+    /// (back to the street lead) in the same transaction. `false` if the case was rated already or is
+    /// no longer closed.
     pub async fn rate_case(
         &self,
         case: &CaseRecord,
         rating: Rating,
         comment: Option<&str>,
+        review: Option<&StepWrite>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let txn = self.write.begin().await?;
@@ -389,24 +341,32 @@ impl Store {
             .col_expr(opinion::Column::RatingComment, comment.map(str::to_owned).into())
             .col_expr(opinion::Column::RatedAt, now.into())
             .filter(opinion::Column::Id.eq(case.id))
+            .filter(opinion::Column::State.eq(CaseState::Closed.as_str()))
             .filter(opinion::Column::Rating.is_null())
             .exec(&txn)
             .await?
             .rows_affected
             == 1;
-        if rated {
-            let change = Change {
-                action: "opinion.rate",
-                entity: "opinion",
-                entity_id: case.id.to_string(),
-                district_id: Some(case.district_id),
-                before: None,
-                after: Some(json!({ "rating": rating.as_str() })),
-            };
-            audit::append(&txn, &Who::system("resident"), now, change).await?;
+        let resident = Who::system("resident");
+        let reviewed = match review {
+            Some(step) if rated => write_step(&txn, &resident, case, step, now).await?,
+            _ => true,
+        };
+        if !rated || !reviewed {
+            txn.rollback().await?;
+            return Ok(false);
         }
+        let change = Change {
+            action: "opinion.rate",
+            entity: "opinion",
+            entity_id: case.id.to_string(),
+            district_id: Some(case.district_id),
+            before: None,
+            after: Some(json!({ "rating": rating.as_str() })),
+        };
+        audit::append(&txn, &resident, now, change).await?;
         txn.commit().await?;
-        Ok(rated)
+        Ok(true)
     }
 
     /// How many opinions each of these activities collected.
@@ -478,4 +438,83 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Writes one step inside `txn` if the case is still in the state it was read in: the case's new
+/// state, the step row and its audit entry. `false` (and nothing written) if someone moved it first.
+async fn write_step(
+    txn: &sea_orm::DatabaseTransaction,
+    who: &Who,
+    before: &CaseRecord,
+    step: &StepWrite,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut update = opinion::Entity::update_many()
+        .col_expr(opinion::Column::State, step.to_state.as_str().into())
+        .col_expr(opinion::Column::Route, step.route.map(Route::as_str).into())
+        .col_expr(opinion::Column::DepartmentId, step.holder.into())
+        .col_expr(opinion::Column::DueOn, step.due_on.into())
+        .col_expr(opinion::Column::UpdatedAt, now.into());
+    if let Some(member_id) = step.member_id {
+        update = update.col_expr(opinion::Column::MemberId, member_id.into());
+    }
+    if let Some((procedure, body)) = &step.screened {
+        update = update
+            .col_expr(opinion::Column::Procedure, procedure.as_str().into())
+            .col_expr(opinion::Column::ToldBody, body.clone().into());
+    }
+    // `closed_at` is when the case last closed, and empty while it is open again (under review): the
+    // retention period runs from it.
+    if step.to_state == CaseState::Closed {
+        update = update.col_expr(opinion::Column::ClosedAt, now.into());
+    } else if before.state == CaseState::Closed {
+        update = update.col_expr(opinion::Column::ClosedAt, Option::<DateTime<Utc>>::None.into());
+    }
+    if step.action.reopens() {
+        // The old rating and its reason stay in the history (the resident's step); the resident
+        // rates the new result when the case closes again.
+        update = update
+            .col_expr(opinion::Column::Rating, Option::<String>::None.into())
+            .col_expr(opinion::Column::RatingComment, Option::<String>::None.into())
+            .col_expr(opinion::Column::RatedAt, Option::<DateTime<Utc>>::None.into());
+    }
+    let moved = update
+        .filter(opinion::Column::Id.eq(before.id))
+        .filter(opinion::Column::State.eq(before.state.as_str()))
+        .exec(txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !moved {
+        return Ok(false);
+    }
+    opinion_step::ActiveModel {
+        opinion_id: Set(before.id),
+        action: Set(step.action.as_str().to_owned()),
+        actor_role: Set(step.actor_role.to_owned()),
+        actor_label: Set(who.label.clone()),
+        taken_at: Set(now),
+        title: Set(step.title.clone()),
+        text: Set(step.text.clone()),
+        department_id: Set(step.holder),
+        from_state: Set(before.state.as_str().to_owned()),
+        to_state: Set(step.to_state.as_str().to_owned()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let change = Change {
+        action: "opinion.step",
+        entity: "opinion",
+        entity_id: before.id.to_string(),
+        district_id: Some(before.district_id),
+        before: Some(json!({ "state": before.state.as_str() })),
+        after: Some(json!({
+            "action": step.action.as_str(),
+            "state": step.to_state.as_str(),
+            "department_id": step.holder,
+        })),
+    };
+    audit::append(txn, who, now, change).await?;
+    Ok(true)
 }

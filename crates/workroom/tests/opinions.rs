@@ -718,7 +718,7 @@ async fn closed_cases_lose_the_residents_details_after_the_retention_period(db: 
     );
     app.clock.advance(chrono::Duration::days(731));
     let changed = job.anonymise_expired_cases().await.unwrap();
-    assert!(changed >= 3, "the demo's closed cases: {changed}");
+    assert!(changed >= 2, "the demo's closed cases: {changed}");
     assert_eq!(job.anonymise_expired_cases().await.unwrap(), 0, "once");
     let city = app.token("demo-city").await;
     let (_, list) = call(&app, &city, Method::GET, "/api/v1/opinions", None).await;
@@ -747,11 +747,232 @@ async fn closed_cases_lose_the_residents_details_after_the_retention_period(db: 
     }
 }
 
+/// Takes a fresh online submission down the street route to closed; returns its id and tracking code.
+async fn closed_street_case(app: &TestApp, phone: &str, street_office: i64) -> (i64, String) {
+    let staff = app.token("demo-staff").await;
+    let lead = app.token("demo-street").await;
+    let dept = app.token("demo-dept").await;
+    let (_, created) = submit(app, &submission(phone)).await;
+    let code = created["tracking_code"].as_str().unwrap().to_owned();
+    let id = case_id(app, &staff, &code).await;
+    for (token, body) in [
+        (&staff, json!({"action": "refer_to_street"})),
+        (
+            &lead,
+            json!({"action": "instruct", "department_id": street_office, "instruction": "请修补。"}),
+        ),
+        (
+            &dept,
+            json!({"action": "record_handling", "result": "已修补地砖。"}),
+        ),
+        (&staff, json!({"action": "close", "summary": "已回访。"})),
+    ] {
+        let (status, moved) = step(app, token, id, body).await;
+        assert_eq!(status, 200, "{moved}");
+    }
+    (id, code)
+}
+
+async fn rate_case(app: &TestApp, code: &str, body: Value) -> (u16, Value) {
+    let response = new_client()
+        .post(app.url(&format!("/api/v1/public/track/{code}/rating")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.json::<Value>().await.unwrap_or(Value::Null),
+    )
+}
+
+async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.token("demo-staff").await;
+    let lead = app.token("demo-street").await;
+    let dept = app.token("demo-dept").await;
+    let other = app.token("demo-other-district").await;
+    let (_, departments) = call(&app, &lead, Method::GET, "/api/v1/departments", None).await;
+    let department = |name: &str| {
+        departments
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not in {departments}"))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let street_office = department("洪桥街道公共服务办公室");
+    let petition = department("越秀区信访局");
+
+    // The demo's 不满意 case is already with the street lead.
+    let (_, list) = call(&app, &lead, Method::GET, "/api/v1/opinions", None).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["status"] == "under_review" && c["rating"] == "dissatisfied"),
+        "{list}"
+    );
+
+    let (id, code) = closed_street_case(&app, "13900007777", street_office).await;
+    let (status, rated) = rate_case(
+        &app,
+        &code,
+        json!({"rating": "dissatisfied", "comment": "地砖还是松的"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rated}");
+    assert_eq!(rated["status"], "under_review");
+    assert_eq!(rated["may_rate"], false);
+    let last = rated["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["what"], "您评价不满意，已转镇（街）负责人复核");
+    assert_eq!(last["detail"], "地砖还是松的");
+    assert_eq!(
+        rate_case(&app, &code, json!({"rating": "satisfied"})).await.0,
+        409,
+        "rated once"
+    );
+
+    // The review is the street lead's: one working day, reason shown, two ways out.
+    let (_, view) = call(&app, &lead, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+    assert_eq!(view["next_actions"], json!(["review_reopen", "review_uphold"]));
+    assert_eq!(view["rating_comment"], "地砖还是松的");
+    assert_eq!(view["due_on"], "2026-12-01");
+    for (token, expected) in [(&staff, 403), (&dept, 403), (&other, 403)] {
+        let (status, err) = step(
+            &app,
+            token,
+            id,
+            json!({"action": "review_uphold", "text": "已处理"}),
+        )
+        .await;
+        assert_eq!(status, expected, "{err}");
+    }
+    let (status, _) = step(&app, &staff, id, json!({"action": "rate_dissatisfied"})).await;
+    assert_eq!(status, 403, "only residents rate");
+    for bad in [
+        json!({"action": "review_reopen", "instruction": "重办"}),
+        json!({"action": "review_reopen", "department_id": petition, "instruction": "重办"}),
+        json!({"action": "review_reopen", "department_id": street_office, "instruction": "  "}),
+        json!({"action": "review_uphold", "text": ""}),
+    ] {
+        let (status, err) = step(&app, &lead, id, bad.clone()).await;
+        assert_eq!(status, 422, "{bad} → {err}");
+    }
+    let (_, unchanged) = call(&app, &lead, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+    assert_eq!(unchanged["status"], "under_review", "refusals write nothing");
+
+    // Reopened: the department handles it again, and the resident rates the new result.
+    let (status, reopened) = step(
+        &app,
+        &lead,
+        id,
+        json!({"action": "review_reopen", "department_id": street_office, "instruction": "请重新核查并加固。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{reopened}");
+    assert_eq!(reopened["status"], "at_department");
+    assert_eq!(reopened["rating"], Value::Null);
+    assert_eq!(reopened["route"], "street");
+    let (_, public) = app.get_json(&format!("/api/v1/public/track/{code}")).await;
+    assert_eq!(public["status"], "at_department");
+    assert!(
+        public
+            .to_string()
+            .contains("复核后，交洪桥街道公共服务办公室重新办理")
+    );
+    let (status, _) = step(
+        &app,
+        &dept,
+        id,
+        json!({"action": "record_handling", "result": "已更换整块地砖。"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = step(
+        &app,
+        &staff,
+        id,
+        json!({"action": "close", "summary": "再次回访。"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, rated) = rate_case(&app, &code, json!({"rating": "satisfied"})).await;
+    assert_eq!(status, 200, "{rated}");
+    assert_eq!(
+        (rated["status"].as_str(), rated["rating"].as_str()),
+        (Some("closed"), Some("satisfied"))
+    );
+    let (_, history) = call(&app, &staff, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
+    let actions: Vec<&str> = history["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "refer_to_street",
+            "instruct",
+            "record_handling",
+            "close",
+            "rate_dissatisfied",
+            "review_reopen",
+            "record_handling",
+            "close"
+        ]
+    );
+
+    // Upheld: closed again with the lead's reason on the resident's page; the rating stays.
+    let (id, code) = closed_street_case(&app, "13900008888", street_office).await;
+    let (status, _) = rate_case(
+        &app,
+        &code,
+        json!({"rating": "dissatisfied", "comment": "希望全部重铺"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (client, _) = app.page_session("demo-street").await;
+    let page = get_text(&client, &app.url(&format!("/admin/opinions/{id}"))).await;
+    assert!(page.contains("复核后维持办结") && page.contains("希望全部重铺"));
+    let (status, upheld) = step(
+        &app,
+        &lead,
+        id,
+        json!({"action": "review_uphold", "text": "松动处已修补，整体重铺列入明年计划。"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{upheld}");
+    assert_eq!(
+        (upheld["status"].as_str(), upheld["rating"].as_str()),
+        (Some("closed"), Some("dissatisfied"))
+    );
+    let (_, public) = app.get_json(&format!("/api/v1/public/track/{code}")).await;
+    assert_eq!(public["may_rate"], false);
+    assert!(public.to_string().contains("整体重铺列入明年计划"), "{public}");
+    let (_, rows) = call(&app, &lead, Method::GET, "/api/v1/opinions/satisfaction", None).await;
+    let street = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == "street")
+        .unwrap();
+    // The demo's two rated street cases, the reopened one (satisfied) and the upheld one.
+    assert_eq!(
+        (street["satisfied"].as_i64(), street["dissatisfied"].as_i64()),
+        (Some(2), Some(2))
+    );
+}
+
 on_both_databases!(
     closed_cases_lose_the_residents_details_after_the_retention_period,
     late_steps_are_pressed_on_the_street_lead_then_the_district,
     residents_submit_online_and_follow_their_case,
     a_case_runs_the_street_route_to_the_residents_rating,
+    a_dissatisfied_resident_gets_a_review_by_the_street_lead,
     petition_matters_are_fed_back_to_the_member,
     the_public_form_and_the_staff_page_work_without_javascript
 );

@@ -103,7 +103,7 @@ pub struct PublicCaseJson {
     room_name: String,
     received_on: NaiveDate,
     /// `received`, `answered`, `at_street_lead`, `at_department`, `at_petition`, `feedback_given`,
-    /// `done` or `closed`.
+    /// `done`, `closed` or `under_review` (rated 不满意, the street lead reviews it).
     status: String,
     status_label: String,
     route: Option<String>,
@@ -363,7 +363,8 @@ async fn get_case(
 
 #[derive(Deserialize, ToSchema)]
 pub struct StepRequestJson {
-    /// An action code of shared/CONTRACT.md, e.g. `refer_to_street`.
+    /// An action code of shared/CONTRACT.md, e.g. `refer_to_street`; also `review_reopen` and
+    /// `review_uphold`, the street lead's review (复核) of a case the resident rated 不满意.
     action: String,
     /// `screen_out`: `litigation`, `administrative_reconsideration`, `arbitration` or `other`.
     procedure: Option<String>,
@@ -371,13 +372,14 @@ pub struct StepRequestJson {
     told_body: Option<String>,
     /// `answer_on_spot`
     answer: Option<String>,
-    /// `instruct` (批示), or a note with `forward_to_district`.
+    /// `instruct` (批示) and `review_reopen` (复核意见), or a note with `forward_to_district`.
     instruction: Option<String>,
-    /// `instruct` (a functional department of the street) and `forward_to_district` (of the district).
+    /// `instruct` (a functional department of the street), `forward_to_district` (of the district),
+    /// `review_reopen` (either).
     department_id: Option<i64>,
     /// `record_handling`
     result: Option<String>,
-    /// `feedback_to_member`, `draft_proposal`, `draft_social_report`
+    /// `feedback_to_member`, `draft_proposal`, `draft_social_report`, `review_uphold` (复核意见)
     text: Option<String>,
     /// `draft_proposal`, `draft_social_report`
     title: Option<String>,

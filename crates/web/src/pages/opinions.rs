@@ -509,6 +509,9 @@ async fn render_case(
                 .filter(|d| d.kind == DepartmentKind::Functional)
                 .filter(|d| match action {
                     ActionKind::Instruct => d.street_id == Some(view.case.street_id),
+                    ActionKind::ReviewReopen => {
+                        d.street_id == Some(view.case.street_id) || d.level == DepartmentLevel::District
+                    }
                     _ => d.level == DepartmentLevel::District,
                 })
                 .collect()
