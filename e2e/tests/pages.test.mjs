@@ -46,6 +46,8 @@ const STAFF_PAGES = [
   ['demo-staff', 'opinions', '/admin/opinions'],
   ['demo-staff', 'opinion', '/admin/opinions/1'],
   ['demo-dept', 'opinions-dept', '/admin/opinions'],
+  ['demo-street', 'opinion-review', '/admin/opinions/10'],
+  ['demo-member', 'insights', '/admin/insights'],
 ];
 
 let browser;

@@ -195,6 +195,7 @@ impl App {
             petition.id,
         )
         .await?;
+        self.load_demo_earlier_opinions(&created_rooms[..2]).await?;
 
         let accounts = [
             ("demo-city", "市政协办公厅（演示）", Role::CityOffice, Scope::City),
@@ -825,6 +826,82 @@ impl App {
                 let comment = (!comment.is_empty()).then_some(comment);
                 self.rate_case(&case.tracking_code, rating.as_str(), comment, None)
                     .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opinions of earlier months at 洪桥 and 华乐街, answered on the spot and closed: among them a
+    /// concern heard in both rooms over the year (parking in old estates, X6).
+    async fn load_demo_earlier_opinions(&self, rooms: &[Room]) -> Result<(), AppError> {
+        use domain::opinion::{ActionKind as A, Standing, next_state};
+        use rand::RngCore;
+        let staff = Standing {
+            room_staff: true,
+            ..Standing::NONE
+        };
+        let earlier = [
+            (
+                0,
+                3,
+                "我们小区是老旧小区，停车位严重不足，晚上回家经常找不到地方停车。",
+            ),
+            (
+                1,
+                5,
+                "老旧小区停车难，希望挖潜增加停车位，比如错时开放周边单位的停车场。",
+            ),
+            (0, 6, "社区长者饭堂的菜品能否多一些选择，适合老人口味。"),
+            (1, 8, "小区停车位太少，车辆乱停堵塞消防通道，存在安全隐患。"),
+            (0, 10, "停车位不足，老旧小区内车辆占用人行道，老人出行不便。"),
+        ];
+        for (room_index, month, content) in earlier {
+            let room = &rooms[room_index];
+            let at = chrono::TimeZone::with_ymd_and_hms(&crate::clock::beijing(), 2026, month, 12, 10, 0, 0)
+                .single()
+                .map(|t| t.to_utc())
+                .ok_or_else(|| AppError::Internal("demo date".into()))?;
+            let new = store::opinions::NewCase {
+                tracking_code: domain::opinion::tracking_code(rand::rng().next_u64()),
+                room_id: room.id,
+                district_id: room.district_id,
+                street_id: room.street_id,
+                channel: "visit",
+                content: content.to_owned(),
+                contact_name: "（演示来访人）".to_owned(),
+                contact_phone: None,
+                community: None,
+                anonymous_to_departments: false,
+                member_id: None,
+                activity_id: None,
+                due_on: None,
+            };
+            let who = Who::system("demo");
+            let id = self.store().create_case(&who, &new, at).await?;
+            for (action, text) in [
+                (A::AnswerOnSpot, "委员现场听取意见，说明已汇总上报，将推动解决。"),
+                (A::Close, "已当场答复。"),
+            ] {
+                let case = self
+                    .store()
+                    .case(id)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("demo case vanished".into()))?;
+                let (to_state, route) = next_state(case.state, case.route, action, staff)
+                    .map_err(|err| AppError::Internal(format!("demo case: {err}")))?;
+                let step = store::opinions::StepWrite {
+                    action,
+                    actor_role: "room_staff",
+                    title: None,
+                    text: Some(text.to_owned()),
+                    to_state,
+                    route,
+                    holder: None,
+                    due_on: None,
+                    member_id: None,
+                    screened: None,
+                };
+                self.store().apply_case_step(&who, &case, &step, at).await?;
             }
         }
         Ok(())

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod demo;
 pub mod divisions;
 mod error;
+pub mod insights;
 pub mod members;
 pub mod opinions;
 pub mod rooms;

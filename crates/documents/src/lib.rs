@@ -2,6 +2,7 @@
 //! system as a file is written here, with spreadsheet formula injection neutralised.
 
 pub mod csv_export;
+pub mod docx;
 pub mod ical;
 pub mod photo;
 pub mod qr;

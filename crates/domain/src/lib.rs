@@ -7,6 +7,7 @@ pub mod authz;
 pub mod calendar;
 pub mod department;
 pub mod identity;
+pub mod insights;
 pub mod member;
 pub mod opinion;
 pub mod org;

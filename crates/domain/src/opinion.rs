@@ -75,7 +75,7 @@ impl CaseState {
             Self::FeedbackGiven => "信访部门已反馈办理情况",
             Self::Done => "办理完毕，待办结",
             Self::Closed => "已办结",
-            Self::UnderReview => "您评价不满意，镇（街）负责人正在复核",
+            Self::UnderReview => "群众评价不满意，镇（街）负责人复核中",
         }
     }
 }

@@ -72,6 +72,15 @@ pub struct CaseStep {
     pub to_state: CaseState,
 }
 
+/// An opinion's words, for finding concentrated opinions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpinionText {
+    pub id: i64,
+    pub room_id: i64,
+    pub content: String,
+    pub received_at: DateTime<Utc>,
+}
+
 /// A case to open.
 #[derive(Debug, Clone)]
 pub struct NewCase {
@@ -347,7 +356,8 @@ impl Store {
             .await?
             .rows_affected
             == 1;
-        let resident = Who::system("resident");
+        // The resident has no account: the step and the audit entry name them by role.
+        let resident = Who::system("群众");
         let reviewed = match review {
             Some(step) if rated => write_step(&txn, &resident, case, step, now).await?,
             _ => true,
@@ -367,6 +377,45 @@ impl Store {
         audit::append(&txn, &resident, now, change).await?;
         txn.commit().await?;
         Ok(true)
+    }
+
+    /// What residents said in these rooms (all rooms: `None`) between `from` and `to`, for finding
+    /// concentrated opinions: id, room, words and when; no contact data. Screened-out matters (other
+    /// statutory procedures) are left out.
+    pub async fn opinion_texts(
+        &self,
+        room_ids: Option<&[i64]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<OpinionText>, StoreError> {
+        let mut query = opinion::Entity::find()
+            .select_only()
+            .column(opinion::Column::Id)
+            .column(opinion::Column::RoomId)
+            .column(opinion::Column::Content)
+            .column(opinion::Column::ReceivedAt)
+            .filter(opinion::Column::ReceivedAt.gte(from))
+            .filter(opinion::Column::ReceivedAt.lt(to))
+            .filter(
+                Condition::any()
+                    .add(opinion::Column::Route.is_null())
+                    .add(opinion::Column::Route.ne(Route::ScreenedOut.as_str())),
+            )
+            .order_by_asc(opinion::Column::ReceivedAt)
+            .order_by_asc(opinion::Column::Id);
+        if let Some(ids) = room_ids {
+            query = query.filter(opinion::Column::RoomId.is_in(ids.iter().copied()));
+        }
+        let rows: Vec<(i64, i64, String, DateTime<Utc>)> = query.into_tuple().all(&self.read).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, room_id, content, received_at)| OpinionText {
+                id,
+                room_id,
+                content,
+                received_at,
+            })
+            .collect())
     }
 
     /// How many opinions each of these activities collected.

@@ -148,6 +148,14 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         .unwrap()["id"]
         .as_i64()
         .unwrap();
+    let under_review = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "under_review")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let screened = cases
         .as_array()
         .unwrap()
@@ -665,6 +673,30 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             json!({ "action": "record_handling", "result": "矩阵办理 {who}" }),
             // Only the department holding the case records its handling.
             [401, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/opinions/{under_review}/actions"),
+            json!({ "action": "review_uphold", "text": "矩阵复核 {who}" }),
+            // The review of a 不满意 rating is the town/street lead's alone.
+            [401, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/insights/clusters?year=2026",
+            // Concentrated opinions: staff and members in their rooms; departments refused.
+            [401, 200, 200, 200, 200, 200, 403, 403, 200],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/insights/social-report.docx",
+            json!({ "title": "矩阵草稿 {who}", "text": "一、基本情况" }),
+            [401, 200, 200, 200, 200, 200, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/insights",
+            [LOGIN, 200, 200, 200, 200, 200, 403, 403, 200],
         ),
         row(
             Method::GET,

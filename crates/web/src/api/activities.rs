@@ -351,7 +351,7 @@ async fn return_activity(
 #[into_params(parameter_in = Query)]
 pub struct YearParams {
     /// The year (default: this year in Beijing).
-    year: Option<i32>,
+    pub(crate) year: Option<i32>,
 }
 
 #[derive(Serialize, ToSchema)]

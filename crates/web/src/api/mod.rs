@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod divisions;
+mod insights;
 mod members;
 mod opinions;
 mod public;
@@ -20,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::AppState;
 
 pub(crate) use activities::xlsx_download;
+pub(crate) use insights::docx_download;
 
 /// A member's published photo URL (for pages too).
 pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
@@ -83,6 +85,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(sessions::router())
         .merge(opinions::router())
+        .merge(insights::router())
         .merge(activities::router().layer(axum::extract::DefaultBodyLimit::max(
             documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
         )))

@@ -204,6 +204,8 @@ pub(super) struct MePage {
     records_activities: bool,
     /// Citizens' opinions late at a step, pressed on the caller (督办).
     overdue_cases: usize,
+    /// Reads concentrated opinions (everyone but departments).
+    sees_insights: bool,
 }
 
 pub(super) async fn me(
@@ -255,6 +257,7 @@ pub(super) async fn me_page(
     ) || rooms.iter().any(|(_, keeps)| *keeps);
     let overdue_cases = state.app.overdue_cases(&acting).await.map_err(fail)?.len();
     Ok(MePage {
+        sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
         overdue_cases,
         page,
         account: caller.auth.account.clone(),

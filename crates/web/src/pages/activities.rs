@@ -31,7 +31,7 @@ fn room_place(room: &Room) -> Place {
     }
 }
 
-fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
+pub(super) fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
     let year = match raw.map(str::trim).filter(|y| !y.is_empty()) {
         Some(raw) => raw
             .parse::<i32>()
@@ -499,7 +499,7 @@ pub(super) async fn duty(
 
 #[derive(Deserialize, Default)]
 pub(super) struct YearOnly {
-    year: Option<String>,
+    pub(super) year: Option<String>,
 }
 
 pub(super) async fn score_sheet(

@@ -5,6 +5,7 @@ mod account;
 mod activities;
 mod admin;
 mod calendar;
+mod insights;
 mod member_admin;
 mod opinions;
 mod room_admin;
@@ -120,6 +121,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/opinions/{id}", get(opinions::case))
         .route("/admin/opinions/{id}/actions", post(opinions::step))
         .route("/admin/duty", get(activities::duty))
+        .route("/admin/insights", get(insights::insights))
+        .route("/admin/insights/social-report.docx", post(insights::draft_docx))
         .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))
         .route(
             "/admin/members/{id}",

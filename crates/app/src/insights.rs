@@ -1,0 +1,222 @@
+//! Concentrated opinions (集中反映的意见, X6) for members and staff: the year's opinions in the caller's
+//! rooms, segmented into words (jieba), grouped by `domain::insights`, each group with a draft
+//! social-conditions report (社情民意信息) to start from.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate, TimeZone};
+use domain::authz::Scope;
+use domain::insights::{DraftSource, clusters, draft_social_report};
+use jieba_rs::Jieba;
+use store::opinions::OpinionText;
+
+use crate::access::Acting;
+use crate::{App, AppError};
+
+/// The segmenter with its dictionary, loaded once (a fraction of a second) on first use.
+static SEGMENTER: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// How many opinions a group quotes in its draft.
+const EXCERPTS: usize = 3;
+/// How much of each quoted opinion.
+const EXCERPT_CHARS: usize = 80;
+
+/// One group of similar opinions, as the insights page and `GET /api/v1/insights/clusters` show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConcentratedOpinions {
+    pub opinion_ids: Vec<i64>,
+    pub keywords: Vec<String>,
+    /// The rooms that heard them, by name.
+    pub rooms: Vec<String>,
+    pub first_received: NaiveDate,
+    pub last_received: NaiveDate,
+    /// A few of them in the residents' words (never names, phones or communities).
+    pub excerpts: Vec<String>,
+    pub draft_title: String,
+    pub draft_text: String,
+}
+
+/// Segments one opinion into words, search mode (停车位 also gives 停车 and 车位).
+fn words(text: &str) -> Vec<String> {
+    SEGMENTER
+        .cut_for_search(text, true)
+        .into_iter()
+        .map(|token| token.word.to_owned())
+        .collect()
+}
+
+fn excerpt(content: &str) -> String {
+    let flat: String = content.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > EXCERPT_CHARS {
+        format!("{}…", flat.chars().take(EXCERPT_CHARS).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn month_label(day: NaiveDate) -> String {
+    format!("{}年{}月", day.year(), day.month())
+}
+
+/// Groups `texts` (in the order received; `clusters` gives ids ascending) and writes each group's draft; `room_names` by room id.
+fn group(texts: &[OpinionText], room_names: &HashMap<i64, String>) -> Vec<ConcentratedOpinions> {
+    let segmented: Vec<(i64, Vec<String>)> = texts.iter().map(|t| (t.id, words(&t.content))).collect();
+    clusters(&segmented)
+        .into_iter()
+        .map(|cluster| {
+            // In the order received, so the excerpts run from the earliest.
+            let members: Vec<&OpinionText> = texts
+                .iter()
+                .filter(|t| cluster.ids.binary_search(&t.id).is_ok())
+                .collect();
+            let days: Vec<NaiveDate> = members
+                .iter()
+                .map(|t| t.received_at.with_timezone(&crate::clock::beijing()).date_naive())
+                .collect();
+            let first = days.iter().min().copied().unwrap_or_default();
+            let last = days.iter().max().copied().unwrap_or_default();
+            let rooms: Vec<String> = members
+                .iter()
+                .map(|t| room_names.get(&t.room_id).cloned().unwrap_or_default())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let excerpts: Vec<String> = members
+                .iter()
+                .take(EXCERPTS)
+                .map(|t| excerpt(&t.content))
+                .collect();
+            let (first_month, last_month) = (month_label(first), month_label(last));
+            let (draft_title, draft_text) = draft_social_report(&DraftSource {
+                keywords: &cluster.keywords,
+                count: cluster.ids.len(),
+                rooms: &rooms,
+                first_month: &first_month,
+                last_month: &last_month,
+                excerpts: &excerpts,
+            });
+            ConcentratedOpinions {
+                opinion_ids: cluster.ids,
+                keywords: cluster.keywords,
+                rooms,
+                first_received: first,
+                last_received: last,
+                excerpts,
+                draft_title,
+                draft_text,
+            }
+        })
+        .collect()
+}
+
+fn refuse_departments(scope: &Scope) -> Result<(), AppError> {
+    if matches!(scope, Scope::Department { .. }) {
+        Err(AppError::Forbidden(
+            "集中意见分析面向委员和政协工作人员，部门请在“群众意见”中办理交办的案件".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl App {
+    /// The concentrated opinions of `year` in the caller's rooms: staff by their scope, a member in the
+    /// rooms they serve. Departments are refused: they handle single cases, not the room's agenda.
+    pub async fn concentrated_opinions(
+        &self,
+        acting: &Acting,
+        year: i32,
+    ) -> Result<Vec<ConcentratedOpinions>, AppError> {
+        let today = self.clock().today();
+        crate::activities::check_year(year, today)?;
+        let scope = acting.scope();
+        refuse_departments(&scope)?;
+        let rooms = self.store().rooms_in_scope(&scope).await?;
+        let room_names: HashMap<i64, String> = rooms.iter().map(|r| (r.id, r.name.clone())).collect();
+        let room_ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
+        let beijing = crate::clock::beijing();
+        let start = |y: i32| {
+            beijing
+                .with_ymd_and_hms(y, 1, 1, 0, 0, 0)
+                .single()
+                .map(|t| t.to_utc())
+                .ok_or_else(|| AppError::invalid("year", "年份无效"))
+        };
+        let texts = self
+            .store()
+            .opinion_texts(
+                (scope != Scope::City).then_some(room_ids.as_slice()),
+                start(year)?,
+                start(year + 1)?,
+            )
+            .await?;
+        tokio::task::spawn_blocking(move || group(&texts, &room_names))
+            .await
+            .map_err(|err| AppError::Internal(format!("clustering task failed: {err}")))
+    }
+
+    /// A draft (edited by the member or not) as a Word document in official-document layout.
+    pub fn social_report_docx(acting: &Acting, title: &str, text: &str) -> Result<Vec<u8>, AppError> {
+        refuse_departments(&acting.scope())?;
+        let title = domain::text::single_line(title, 200)
+            .map_err(|err| AppError::invalid("title", format!("标题{err}")))?;
+        let text = domain::text::paragraphs(text, 5000)
+            .map_err(|err| AppError::invalid("text", format!("正文{err}")))?;
+        documents::docx::official_document(&title, &text)
+            .map_err(|err| AppError::Internal(format!("docx: {err}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn text(id: i64, room_id: i64, month: u32, content: &str) -> OpinionText {
+        OpinionText {
+            id,
+            room_id,
+            content: content.to_owned(),
+            received_at: Utc.with_ymd_and_hms(2026, month, 10, 2, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_same_concern_in_other_words_is_found_across_rooms_and_months() {
+        let texts = vec![
+            text(
+                1,
+                1,
+                3,
+                "我们小区是老旧小区，停车位严重不足，晚上回家找不到地方停车。",
+            ),
+            text(2, 1, 4, "三眼井社区北门的人行道地砖松动，下雨天容易摔倒。"),
+            text(3, 2, 6, "老旧小区停车难，希望挖潜增加停车位。"),
+            text(4, 2, 7, "希望加装电梯的审批流程能够简化。"),
+            text(5, 1, 9, "小区停车位太少，车辆乱停堵塞消防通道。"),
+            text(6, 2, 10, "社区长者饭堂的菜品能否多一些选择。"),
+        ];
+        let names = HashMap::from([(1, "洪桥".to_owned()), (2, "北京街".to_owned())]);
+        let groups = group(&texts, &names);
+        assert_eq!(groups.len(), 1, "{groups:#?}");
+        let parking = &groups[0];
+        assert_eq!(parking.opinion_ids, vec![1, 3, 5]);
+        assert!(
+            parking.keywords.iter().any(|k| k.contains("停车")),
+            "{:?}",
+            parking.keywords
+        );
+        assert_eq!(parking.rooms, ["北京街", "洪桥"]);
+        assert_eq!(
+            (parking.first_received.month(), parking.last_received.month()),
+            (3, 9)
+        );
+        assert!(
+            parking
+                .draft_text
+                .contains("2026年3月至2026年9月，北京街、洪桥共收到群众反映 3 件")
+        );
+        assert!(parking.draft_title.starts_with("关于群众集中反映"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Concentrated opinions on a page (集中反映的意见, X6): the year's groups of similar opinions in the
+//! caller's rooms, each with a draft 社情民意信息 the member edits here and downloads as a Word document.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use app::AppError;
+use app::insights::ConcentratedOpinions;
+use domain::authz::Scope;
+
+use super::activities::{YearOnly, parse_year};
+use crate::AppState;
+use crate::auth::PageCaller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::layout::PageContext;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "insights.html")]
+pub(super) struct InsightsPage {
+    page: PageContext,
+    year: i32,
+    groups: Vec<ConcentratedOpinions>,
+    /// Staff open the cases behind a group; members see the group's words (they act on their own cases).
+    links_cases: bool,
+}
+
+pub(super) async fn insights(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    Query(query): Query<YearOnly>,
+) -> Result<InsightsPage, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let year = parse_year(query.year.as_deref(), state.app.clock().today()).map_err(fail)?;
+    let acting = caller.acting();
+    let groups = state
+        .app
+        .concentrated_opinions(&acting, year)
+        .await
+        .map_err(fail)?;
+    Ok(InsightsPage {
+        links_cases: !matches!(acting.scope(), Scope::Member { .. }),
+        page,
+        year,
+        groups,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DraftForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+}
+
+pub(super) async fn draft_docx(
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PageForm(form): PageForm<DraftForm>,
+) -> Result<Response, PageError> {
+    if !caller.csrf_matches(&form.csrf) {
+        return Err(PageError::new(
+            page,
+            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
+        ));
+    }
+    let bytes = app::App::social_report_docx(&caller.acting(), &form.title, &form.text)
+        .map_err(|err| PageError::new(page, err))?;
+    Ok(crate::api::docx_download(bytes, "social-report.docx"))
+}
