@@ -60,7 +60,7 @@ fn month_label(day: NaiveDate) -> String {
 }
 
 /// Groups `texts` (in the order received; `clusters` gives ids ascending) and writes each group's draft; `room_names` by room id.
-fn group(texts: &[OpinionText], room_names: &HashMap<i64, String>) -> Vec<ConcentratedOpinions> {
+pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) -> Vec<ConcentratedOpinions> {
     let segmented: Vec<(i64, Vec<String>)> = texts.iter().map(|t| (t.id, words(&t.content))).collect();
     clusters(&segmented)
         .into_iter()
@@ -151,7 +151,7 @@ impl App {
                 start(year + 1)?,
             )
             .await?;
-        tokio::task::spawn_blocking(move || group(&texts, &room_names))
+        tokio::task::spawn_blocking(move || group_opinions(&texts, &room_names))
             .await
             .map_err(|err| AppError::Internal(format!("clustering task failed: {err}")))
     }
@@ -198,7 +198,7 @@ mod tests {
             text(6, 2, 10, "社区长者饭堂的菜品能否多一些选择。"),
         ];
         let names = HashMap::from([(1, "洪桥".to_owned()), (2, "北京街".to_owned())]);
-        let groups = group(&texts, &names);
+        let groups = group_opinions(&texts, &names);
         assert_eq!(groups.len(), 1, "{groups:#?}");
         let parking = &groups[0];
         assert_eq!(parking.opinion_ids, vec![1, 3, 5]);

@@ -26,7 +26,8 @@ const STOP_WORDS: &str = "\
     政府 政协 时候 是否 有关 有些 本人 来说 没有 现在 由于 目前 相关 \
     社区 群众 能否 能够 自己 要求 解决 觉得 请求 谢谢 这个 这些 这样 \
     进行 还是 那个 那些 部门 问题 非常 需要 领导 委员 居民 街道 工作室 \
-    处理 办理 一起 一年 几年 多年 去年 明年 每天 经常 严重";
+    处理 办理 一起 一年 几年 多年 去年 明年 每天 经常 严重 政协委员 \
+    呼吁 帮忙 带来 很大";
 
 /// Whether a segment is worth weighing: at least two letters or characters, not only digits, not a
 /// stop word.
@@ -45,8 +46,11 @@ pub struct Cluster {
 }
 
 /// Groups opinions given as (id, segmented words) into concentrated groups of at least
-/// `MIN_CLUSTER_SIZE`, largest first. An opinion joins a group when it is similar enough to any of its
-/// members (single linkage at `SIMILARITY`).
+/// `MIN_CLUSTER_SIZE`, largest first. Read in the order given, an opinion joins the group whose centre
+/// (the sum of its members' weighted words) it is most similar to, when the cosine reaches
+/// `SIMILARITY`, and starts a group otherwise; a second pass moves each opinion to the centre it is now
+/// closest to, so the order matters little. Comparing with a group's centre, not with any one member,
+/// keeps a group from drifting through a chain of neighbours (parking → fire lanes → shared bikes).
 pub fn clusters(opinions: &[(i64, Vec<String>)]) -> Vec<Cluster> {
     let docs: Vec<HashMap<&str, f64>> = opinions
         .iter()
@@ -68,54 +72,48 @@ pub fn clusters(opinions: &[(i64, Vec<String>)]) -> Vec<Cluster> {
     let n = docs.len() as f64;
     #[allow(clippy::cast_precision_loss)]
     let idf = |term: &str| ((n + 1.0) / (df[term] as f64 + 1.0)).ln() + 1.0;
-    // Unit vectors, and for each word the opinions that use it (with its weight there).
-    let mut postings: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
-    for (i, doc) in docs.iter().enumerate() {
-        let weights: Vec<(&str, f64)> = doc.iter().map(|(t, tf)| (*t, tf * idf(t))).collect();
-        let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-        if norm == 0.0 {
+    // Words as numbers, and each opinion as a unit vector of (word, weight).
+    let mut vocabulary: HashMap<&str, usize> = HashMap::new();
+    let vectors: Vec<Vec<(usize, f64)>> = docs
+        .iter()
+        .map(|doc| {
+            let mut weights: Vec<(usize, f64)> = doc
+                .iter()
+                .map(|(term, tf)| {
+                    let next = vocabulary.len();
+                    (*vocabulary.entry(term).or_insert(next), tf * idf(term))
+                })
+                .collect();
+            let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            for (_, w) in &mut weights {
+                *w /= norm;
+            }
+            weights
+        })
+        .collect();
+    let mut centres = Centres::new(vocabulary.len());
+    for vector in &vectors {
+        if vector.is_empty() {
             continue;
         }
-        for (term, weight) in weights {
-            if df[term] > 1 {
-                postings.entry(term).or_default().push((i, weight / norm));
+        match centres.closest(vector) {
+            Some((c, dot, cosine)) if cosine >= SIMILARITY => centres.add(c, vector, dot),
+            _ => {
+                let c = centres.open();
+                centres.add(c, vector, 0.0);
             }
         }
     }
-    let mut parent: Vec<usize> = (0..docs.len()).collect();
-    let mut dot = vec![0.0_f64; docs.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut by_doc: Vec<Vec<(&str, f64)>> = vec![Vec::new(); docs.len()];
-    for (term, list) in &postings {
-        for (i, w) in list {
-            by_doc[*i].push((term, *w));
+    // Second pass: each opinion to the centre now closest (its own included), if close enough.
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, vector) in vectors.iter().enumerate() {
+        if let Some((c, _, cosine)) = centres.closest(vector)
+            && cosine >= SIMILARITY
+        {
+            members.entry(c).or_default().push(i);
         }
     }
-    for (i, terms) in by_doc.iter().enumerate() {
-        for (term, w) in terms {
-            for (j, wj) in &postings[term] {
-                if *j > i {
-                    if dot[*j] == 0.0 {
-                        touched.push(*j);
-                    }
-                    dot[*j] += w * wj;
-                }
-            }
-        }
-        for j in touched.drain(..) {
-            if dot[j] >= SIMILARITY {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
-            }
-            dot[j] = 0.0;
-        }
-    }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..docs.len() {
-        let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(i);
-    }
-    let mut out: Vec<Cluster> = groups
+    let mut out: Vec<Cluster> = members
         .into_values()
         .filter(|members| members.len() >= MIN_CLUSTER_SIZE)
         .map(|members| {
@@ -131,12 +129,73 @@ pub fn clusters(opinions: &[(i64, Vec<String>)]) -> Vec<Cluster> {
     out
 }
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
+/// Group centres as sums of their members' unit vectors, with, for each word, the centres that hold
+/// it: an opinion is compared only with centres it shares a word with.
+struct Centres {
+    sums: Vec<HashMap<usize, f64>>,
+    norms_squared: Vec<f64>,
+    holding: Vec<Vec<usize>>,
+    /// Scratch: dot products with each centre, and which are set.
+    dots: Vec<f64>,
+    touched: Vec<usize>,
+}
+
+impl Centres {
+    fn new(words: usize) -> Self {
+        Self {
+            sums: Vec::new(),
+            norms_squared: Vec::new(),
+            holding: vec![Vec::new(); words],
+            dots: Vec::new(),
+            touched: Vec::new(),
+        }
     }
-    i
+
+    fn open(&mut self) -> usize {
+        self.sums.push(HashMap::new());
+        self.norms_squared.push(0.0);
+        self.dots.push(0.0);
+        self.sums.len() - 1
+    }
+
+    /// Adds a unit vector whose dot product with the centre is `dot`.
+    fn add(&mut self, c: usize, vector: &[(usize, f64)], dot: f64) {
+        self.norms_squared[c] += 2.0 * dot + 1.0;
+        for &(word, weight) in vector {
+            let sum = self.sums[c].entry(word).or_insert_with(|| {
+                self.holding[word].push(c);
+                0.0
+            });
+            *sum += weight;
+        }
+    }
+
+    /// The most similar centre: (centre, dot product, cosine); ties go to the older centre.
+    fn closest(&mut self, vector: &[(usize, f64)]) -> Option<(usize, f64, f64)> {
+        for &(word, weight) in vector {
+            for &c in &self.holding[word] {
+                if self.dots[c] == 0.0 {
+                    self.touched.push(c);
+                }
+                self.dots[c] += weight * self.sums[c][&word];
+            }
+        }
+        let mut best: Option<(usize, f64, f64)> = None;
+        for c in self.touched.drain(..) {
+            let dot = self.dots[c];
+            self.dots[c] = 0.0;
+            let cosine = dot / self.norms_squared[c].sqrt();
+            let better = best.is_none_or(|(b, _, bc)| match cosine.total_cmp(&bc) {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Equal => c < b,
+                std::cmp::Ordering::Less => false,
+            });
+            if better {
+                best = Some((c, dot, cosine));
+            }
+        }
+        best
+    }
 }
 
 /// The words most of a group's opinions use, rarest across all opinions first.
@@ -147,7 +206,11 @@ fn keywords(members: &[usize], docs: &[HashMap<&str, f64>], idf: &impl Fn(&str) 
             *shared.entry(term).or_default() += 1;
         }
     }
-    let mut ranked: Vec<(&str, usize)> = shared.into_iter().filter(|(_, count)| *count >= 2).collect();
+    // Words at least half the group uses (and at least two opinions): the rest is one resident's.
+    let mut ranked: Vec<(&str, usize)> = shared
+        .into_iter()
+        .filter(|(_, count)| *count >= 2 && *count * 2 >= members.len())
+        .collect();
     // Used by more of the group first; among equals the rarer word overall, then the longer (停车位
     // before 停车), then by the word itself.
     ranked.sort_by(|(a, ca), (b, cb)| {
