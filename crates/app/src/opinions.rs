@@ -758,6 +758,11 @@ fn room_place(room: &Room) -> Place {
     }
 }
 
+/// The steps the caller may take on `case` now: a case waits on the caller when this is not empty.
+pub fn steps_open_to(acting: &Acting, case: &CaseRecord) -> Vec<ActionKind> {
+    possible_steps(case.state, case.route, standing(acting, case))
+}
+
 /// How the caller stands to a case: which of the routing parties it is.
 fn standing(acting: &Acting, case: &CaseRecord) -> Standing {
     let Acting::Account(actor) = acting else {
@@ -925,5 +930,11 @@ impl App {
             .map_or(730, |r| r.opinion_retention_days);
         let cutoff = now - chrono::Duration::days(i64::from(days));
         Ok(self.store().anonymise_closed_cases(cutoff, now).await?)
+    }
+
+    /// Deletes rate-limit records past their use, among them the keys derived from residents' phones
+    /// (X7). Safe on several servers at once.
+    pub async fn forget_stale_throttles(&self) -> Result<u64, AppError> {
+        Ok(self.store().forget_stale_throttles(self.clock().now()).await?)
     }
 }

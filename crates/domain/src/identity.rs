@@ -69,6 +69,11 @@ pub struct ThrottlePolicy {
     pub lockout: Duration,
 }
 
+/// No throttle window is longer than this (the per-phone limit on submissions counts a day): a throttle
+/// record whose window began longer ago, and that locks nothing, says nothing any more and is deleted —
+/// a resident's phone is not kept in it beyond its use (X7).
+pub const LONGEST_THROTTLE_WINDOW: Duration = Duration::days(1);
+
 impl ThrottlePolicy {
     /// Per username: 5 failures in 15 minutes lock it for 15 minutes.
     pub fn per_username() -> Self {

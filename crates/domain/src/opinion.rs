@@ -752,6 +752,20 @@ mod tests {
     }
 
     #[test]
+    fn no_throttle_window_outlasts_the_clean_up() {
+        use crate::identity::LONGEST_THROTTLE_WINDOW;
+        for policy in [
+            ThrottlePolicy::per_username(),
+            ThrottlePolicy::per_client(),
+            submissions_per_client(),
+            submissions_per_phone(),
+            unknown_codes_per_client(),
+        ] {
+            assert!(policy.window <= LONGEST_THROTTLE_WINDOW);
+        }
+    }
+
+    #[test]
     fn names_are_masked_to_the_family_name() {
         assert_eq!(mask_name("陈思远"), "陈**");
         assert_eq!(mask_name("李"), "李*");

@@ -436,6 +436,22 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes throttle records that say nothing any more: their window began before `now` minus the
+    /// longest window and they lock nothing now. Returns how many went.
+    pub async fn forget_stale_throttles(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let stale_before = now - domain::identity::LONGEST_THROTTLE_WINDOW;
+        Ok(login_throttle::Entity::delete_many()
+            .filter(login_throttle::Column::WindowStart.lt(stale_before))
+            .filter(
+                sea_orm::sea_query::Condition::any()
+                    .add(login_throttle::Column::LockedUntil.is_null())
+                    .add(login_throttle::Column::LockedUntil.lt(now)),
+            )
+            .exec(&self.write)
+            .await?
+            .rows_affected)
+    }
+
     /// Forgets the failures of a key after a successful sign-in.
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         login_throttle::Entity::delete_by_id(key.to_owned())

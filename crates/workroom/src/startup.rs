@@ -78,7 +78,8 @@ impl Application {
 }
 
 /// The retention job (X7): every hour, residents of cases closed longer ago than the rule set's period
-/// are anonymised. Several servers may run it at once; the update is idempotent.
+/// are anonymised and rate-limit records past their use (keys derived from phones among them) deleted.
+/// Several servers may run it at once; both are idempotent.
 async fn anonymise_hourly(app: App) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -87,6 +88,9 @@ async fn anonymise_hourly(app: App) {
             Ok(0) => {}
             Ok(count) => tracing::info!(cases = count, "anonymised residents of closed cases"),
             Err(err) => tracing::warn!(error = %err, "the retention job failed; it runs again in an hour"),
+        }
+        if let Err(err) = app.forget_stale_throttles().await {
+            tracing::warn!(error = %err, "clearing stale rate limits failed; it runs again in an hour");
         }
     }
 }

@@ -716,7 +716,12 @@ async fn closed_cases_lose_the_residents_details_after_the_retention_period(db: 
         0,
         "nothing is old yet"
     );
+    // A submission leaves rate-limit records (per phone, per address) that live out their day.
+    assert_eq!(submit(&app, &submission("13900009999")).await.0, 201);
+    assert_eq!(job.forget_stale_throttles().await.unwrap(), 0, "still in use");
     app.clock.advance(chrono::Duration::days(731));
+    assert!(job.forget_stale_throttles().await.unwrap() >= 2);
+    assert_eq!(job.forget_stale_throttles().await.unwrap(), 0, "once");
     let changed = job.anonymise_expired_cases().await.unwrap();
     assert!(changed >= 2, "the demo's closed cases: {changed}");
     assert_eq!(job.anonymise_expired_cases().await.unwrap(), 0, "once");
@@ -938,6 +943,9 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
     let (client, _) = app.page_session("demo-street").await;
     let page = get_text(&client, &app.url(&format!("/admin/opinions/{id}"))).await;
     assert!(page.contains("复核后维持办结") && page.contains("希望全部重铺"));
+    // The lead's list marks what waits on them: the demo's case at the lead and the two reviews.
+    let list = get_text(&client, &app.url("/admin/opinions")).await;
+    assert!(list.contains("3 件待您办理"), "{list}");
     let (status, upheld) = step(
         &app,
         &lead,

@@ -254,6 +254,8 @@ pub(super) async fn rate(
 pub(super) struct CaseRow {
     case: CaseRecord,
     overdue: bool,
+    /// The caller may take a step on it now (待我办理).
+    waiting: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -261,6 +263,8 @@ pub(super) struct CaseRow {
 pub(super) struct CasesPage {
     page: PageContext,
     rows: Vec<CaseRow>,
+    /// How many of `rows` wait on the caller.
+    waiting: usize,
     overdue: Vec<app::opinions::OverdueCase>,
     satisfaction: Vec<app::opinions::Satisfaction>,
     /// Rooms the caller registers visitors for, with their serving members and recent activities.
@@ -290,9 +294,11 @@ async fn render_cases(
         .into_iter()
         .map(|case| CaseRow {
             overdue: case.due_on.is_some_and(|d| d < today),
+            waiting: !app::opinions::steps_open_to(&acting, &case).is_empty(),
             case,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let waiting = rows.iter().filter(|r| r.waiting).count();
     // The rooms the caller registers visitors for, their members and recent activities: three
     // queries, however many rooms a district or the city keeps.
     let registering: Vec<Room> = state
@@ -353,6 +359,7 @@ async fn render_cases(
     Ok(CasesPage {
         page,
         rows,
+        waiting,
         overdue,
         satisfaction,
         rooms,
