@@ -843,24 +843,22 @@ impl App {
         let earlier = [
             (
                 0,
-                3,
+                263,
                 "我们小区是老旧小区，停车位严重不足，晚上回家经常找不到地方停车。",
             ),
             (
                 1,
-                5,
+                202,
                 "老旧小区停车难，希望挖潜增加停车位，比如错时开放周边单位的停车场。",
             ),
-            (0, 6, "社区长者饭堂的菜品能否多一些选择，适合老人口味。"),
-            (1, 8, "小区停车位太少，车辆乱停堵塞消防通道，存在安全隐患。"),
-            (0, 10, "停车位不足，老旧小区内车辆占用人行道，老人出行不便。"),
+            (0, 171, "社区长者饭堂的菜品能否多一些选择，适合老人口味。"),
+            (1, 110, "小区停车位太少，车辆乱停堵塞消防通道，存在安全隐患。"),
+            (0, 49, "停车位不足，老旧小区内车辆占用人行道，老人出行不便。"),
         ];
-        for (room_index, month, content) in earlier {
+        for (room_index, days_ago, content) in earlier {
             let room = &rooms[room_index];
-            let at = chrono::TimeZone::with_ymd_and_hms(&crate::clock::beijing(), 2026, month, 12, 10, 0, 0)
-                .single()
-                .map(|t| t.to_utc())
-                .ok_or_else(|| AppError::Internal("demo date".into()))?;
+            // Days before now: with the tests' clock (30 November), 12 March to 12 October.
+            let at = self.clock().now() - chrono::Duration::days(days_ago);
             let new = store::opinions::NewCase {
                 tracking_code: domain::opinion::tracking_code(rand::rng().next_u64()),
                 room_id: room.id,

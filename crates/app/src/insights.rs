@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use domain::authz::Scope;
-use domain::insights::{DraftSource, clusters, draft_social_report};
+use domain::insights::{DraftSource, clusters, draft_social_report, redact_contact};
 use jieba_rs::Jieba;
 use store::opinions::OpinionText;
 
@@ -31,7 +31,7 @@ pub struct ConcentratedOpinions {
     pub rooms: Vec<String>,
     pub first_received: NaiveDate,
     pub last_received: NaiveDate,
-    /// A few of them in the residents' words (never names, phones or communities).
+    /// A few of them in the residents' words, numbers and the resident's name taken out.
     pub excerpts: Vec<String>,
     pub draft_title: String,
     pub draft_text: String,
@@ -85,7 +85,7 @@ pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) 
             let excerpts: Vec<String> = members
                 .iter()
                 .take(EXCERPTS)
-                .map(|t| excerpt(&t.content))
+                .map(|t| excerpt(&redact_contact(&t.content, Some(&t.contact_name))))
                 .collect();
             let (first_month, last_month) = (month_label(first), month_label(last));
             let (draft_title, draft_text) = draft_social_report(&DraftSource {
@@ -128,10 +128,9 @@ impl App {
         acting: &Acting,
         year: i32,
     ) -> Result<Vec<ConcentratedOpinions>, AppError> {
-        let today = self.clock().today();
-        crate::activities::check_year(year, today)?;
         let scope = acting.scope();
         refuse_departments(&scope)?;
+        crate::activities::check_year(year, self.clock().today())?;
         let rooms = self.store().rooms_in_scope(&scope).await?;
         let room_names: HashMap<i64, String> = rooms.iter().map(|r| (r.id, r.name.clone())).collect();
         let room_ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
@@ -178,6 +177,7 @@ mod tests {
             id,
             room_id,
             content: content.to_owned(),
+            contact_name: "周文".to_owned(),
             received_at: Utc.with_ymd_and_hms(2026, month, 10, 2, 0, 0).unwrap(),
         }
     }
@@ -215,7 +215,7 @@ mod tests {
         assert!(
             parking
                 .draft_text
-                .contains("2026年3月至2026年9月，北京街、洪桥共收到群众反映 3 件")
+                .contains("2026年3月至2026年9月，北京街、洪桥共收到群众反映3件")
         );
         assert!(parking.draft_title.starts_with("关于群众集中反映"));
     }

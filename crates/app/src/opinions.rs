@@ -101,6 +101,14 @@ pub struct PublicCase {
     pub may_rate: bool,
 }
 
+impl PublicCase {
+    /// Whether a 不满意 rating goes to the street lead for review (not for statutory procedures or
+    /// petition matters).
+    pub fn reviewed_if_dissatisfied(&self) -> bool {
+        self.route.is_some_and(Route::reviewable)
+    }
+}
+
 fn case_place(case: &CaseRecord) -> Place {
     Place {
         district_id: Some(case.district_id),
@@ -671,7 +679,11 @@ impl App {
             told: case.procedure.zip(case.told_body.clone()),
             steps: public_steps,
             rating: case.rating,
-            may_rate: case.state == CaseState::Closed && case.rating.is_none(),
+            may_rate: case.state == CaseState::Closed
+                && case.rated_at.is_none()
+                && case
+                    .closed_at
+                    .is_some_and(|closed| domain::opinion::rating_open(closed, self.clock().now())),
         })
     }
 
@@ -694,31 +706,34 @@ impl App {
         if rating == Rating::Dissatisfied && comment.is_none() {
             return Err(AppError::invalid(
                 "comment",
-                "请说明不满意的原因，街道负责人会据此复核",
+                "请说明不满意的原因，镇（街）负责人会据此复核",
             ));
-        }
-        if public.state != CaseState::Closed {
-            return Err(AppError::Conflict(if public.rating.is_some() {
-                "这件事已经评价过了，感谢您的反馈".into()
-            } else {
-                "案件办结后才能评价".into()
-            }));
         }
         let case = self
             .store()
             .case_by_code(&public.tracking_code)
             .await?
             .ok_or_else(|| AppError::NotFound("没有找到这个查询码".into()))?;
-        // 不满意 goes back to the street lead for review (复核), with the resident's reason.
-        let review = if rating == Rating::Dissatisfied {
-            let resident = Standing {
-                resident: true,
-                ..Standing::NONE
-            };
-            let (to_state, route) =
-                next_state(case.state, case.route, ActionKind::RateDissatisfied, resident)
-                    .map_err(|refused| AppError::Conflict(refused.to_string()))?;
-            Some(StepWrite {
+        if case.rated_at.is_some() {
+            return Err(AppError::Conflict("这件事已经评价过了，感谢您的反馈".into()));
+        }
+        let Some(closed_at) = case.closed_at.filter(|_| case.state == CaseState::Closed) else {
+            return Err(AppError::Conflict("案件办结后才能评价".into()));
+        };
+        if !domain::opinion::rating_open(closed_at, self.clock().now()) {
+            return Err(AppError::Conflict(format!(
+                "办结已超过 {} 天，不能再评价；如有新情况，请重新反映",
+                domain::opinion::RATING_WINDOW_DAYS
+            )));
+        }
+        // 不满意 goes back to the street lead for review (复核), with the resident's reason; on a route
+        // the street does not review (statutory procedures, petitions) the rating is recorded only.
+        let resident = Standing {
+            resident: true,
+            ..Standing::NONE
+        };
+        let review = match next_state(case.state, case.route, ActionKind::RateDissatisfied, resident) {
+            Ok((to_state, route)) if rating == Rating::Dissatisfied => Some(StepWrite {
                 action: ActionKind::RateDissatisfied,
                 actor_role: RESIDENT_ROLE,
                 title: None,
@@ -729,9 +744,8 @@ impl App {
                 due_on: self.due_for(to_state, self.clock().today()).await?,
                 member_id: None,
                 screened: None,
-            })
-        } else {
-            None
+            }),
+            _ => None,
         };
         if !self
             .store()

@@ -92,22 +92,31 @@ pub fn clusters(opinions: &[(i64, Vec<String>)]) -> Vec<Cluster> {
         })
         .collect();
     let mut centres = Centres::new(vocabulary.len());
-    for vector in &vectors {
+    let mut first: Vec<Option<usize>> = vec![None; vectors.len()];
+    for (i, vector) in vectors.iter().enumerate() {
         if vector.is_empty() {
             continue;
         }
-        match centres.closest(vector) {
-            Some((c, dot, cosine)) if cosine >= SIMILARITY => centres.add(c, vector, dot),
+        let c = match centres.closest(vector, None) {
+            Some((c, dot, cosine)) if cosine >= SIMILARITY => {
+                centres.add(c, vector, dot);
+                c
+            }
             _ => {
                 let c = centres.open();
                 centres.add(c, vector, 0.0);
+                c
             }
-        }
+        };
+        first[i] = Some(c);
     }
-    // Second pass: each opinion to the centre now closest (its own included), if close enough.
+    // Second pass: each opinion to the centre now closest, if close enough. An opinion of a group too
+    // small to count compares with its own centre as if without it: else one that started a group
+    // alone would always stay there (cosine 1) and be lost with it.
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, vector) in vectors.iter().enumerate() {
-        if let Some((c, _, cosine)) = centres.closest(vector)
+        let small_own = first[i].filter(|&c| centres.sizes[c] < MIN_CLUSTER_SIZE);
+        if let Some((c, _, cosine)) = centres.closest(vector, small_own)
             && cosine >= SIMILARITY
         {
             members.entry(c).or_default().push(i);
@@ -134,6 +143,8 @@ pub fn clusters(opinions: &[(i64, Vec<String>)]) -> Vec<Cluster> {
 struct Centres {
     sums: Vec<HashMap<usize, f64>>,
     norms_squared: Vec<f64>,
+    /// How many opinions each centre holds.
+    sizes: Vec<usize>,
     holding: Vec<Vec<usize>>,
     /// Scratch: dot products with each centre, and which are set.
     dots: Vec<f64>,
@@ -145,6 +156,7 @@ impl Centres {
         Self {
             sums: Vec::new(),
             norms_squared: Vec::new(),
+            sizes: Vec::new(),
             holding: vec![Vec::new(); words],
             dots: Vec::new(),
             touched: Vec::new(),
@@ -154,6 +166,7 @@ impl Centres {
     fn open(&mut self) -> usize {
         self.sums.push(HashMap::new());
         self.norms_squared.push(0.0);
+        self.sizes.push(0);
         self.dots.push(0.0);
         self.sums.len() - 1
     }
@@ -161,6 +174,7 @@ impl Centres {
     /// Adds a unit vector whose dot product with the centre is `dot`.
     fn add(&mut self, c: usize, vector: &[(usize, f64)], dot: f64) {
         self.norms_squared[c] += 2.0 * dot + 1.0;
+        self.sizes[c] += 1;
         for &(word, weight) in vector {
             let sum = self.sums[c].entry(word).or_insert_with(|| {
                 self.holding[word].push(c);
@@ -170,8 +184,9 @@ impl Centres {
         }
     }
 
-    /// The most similar centre: (centre, dot product, cosine); ties go to the older centre.
-    fn closest(&mut self, vector: &[(usize, f64)]) -> Option<(usize, f64, f64)> {
+    /// The most similar centre: (centre, dot product, cosine); ties go to the older centre. The centre
+    /// `own` holds `vector` itself and is compared as if without it.
+    fn closest(&mut self, vector: &[(usize, f64)], own: Option<usize>) -> Option<(usize, f64, f64)> {
         for &(word, weight) in vector {
             for &c in &self.holding[word] {
                 if self.dots[c] == 0.0 {
@@ -182,9 +197,18 @@ impl Centres {
         }
         let mut best: Option<(usize, f64, f64)> = None;
         for c in self.touched.drain(..) {
-            let dot = self.dots[c];
+            let mut dot = self.dots[c];
+            let mut norm_squared = self.norms_squared[c];
             self.dots[c] = 0.0;
-            let cosine = dot / self.norms_squared[c].sqrt();
+            if own == Some(c) {
+                // Take the opinion's own unit vector out: |s - d|² = |s|² - 2 s·d + 1, (s - d)·d = s·d - 1.
+                norm_squared -= 2.0 * dot - 1.0;
+                dot -= 1.0;
+                if norm_squared < 1e-9 {
+                    continue;
+                }
+            }
+            let cosine = dot / norm_squared.sqrt();
             let better = best.is_none_or(|(b, _, bc)| match cosine.total_cmp(&bc) {
                 std::cmp::Ordering::Greater => true,
                 std::cmp::Ordering::Equal => c < b,
@@ -208,7 +232,8 @@ fn keywords(members: &[usize], docs: &[HashMap<&str, f64>], idf: &impl Fn(&str) 
     }
     // Words at least half the group uses (and at least two opinions): the rest is one resident's.
     let mut ranked: Vec<(&str, usize)> = shared
-        .into_iter()
+        .iter()
+        .map(|(term, count)| (*term, *count))
         .filter(|(_, count)| *count >= 2 && *count * 2 >= members.len())
         .collect();
     // Used by more of the group first; among equals the rarer word overall, then the longer (停车位
@@ -219,6 +244,11 @@ fn keywords(members: &[usize], docs: &[HashMap<&str, f64>], idf: &impl Fn(&str) 
             .then(b.chars().count().cmp(&a.chars().count()))
             .then(a.cmp(b))
     });
+    if ranked.is_empty() {
+        // No word half the group shares: the words shared most, so the group still has a name.
+        ranked = shared.into_iter().collect();
+        ranked.sort_by(|(a, ca), (b, cb)| cb.cmp(ca).then(a.cmp(b)));
+    }
     // A longer word that contains a chosen one says the same twice (停车 / 停车位): keep the first.
     let mut chosen: Vec<String> = Vec::new();
     for (term, _) in ranked {
@@ -233,6 +263,54 @@ fn keywords(members: &[usize], docs: &[HashMap<&str, f64>], idf: &impl Fn(&str) 
         }
     }
     chosen
+}
+
+/// An opinion's words fit to quote beyond the room (excerpts, drafts, Word files): residents often
+/// write their own number, ID or name into the matter. Runs of seven or more digits (spaces and hyphens
+/// between them allowed, an ID's final X included) become ＊＊＊, and the resident's `name` becomes its
+/// masked form (陈思远 → 陈**).
+pub fn redact_contact(text: &str, name: Option<&str>) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // A run of digits, with single separators between them.
+        let start = i;
+        let mut digits = 0;
+        let mut end = i;
+        while end < chars.len() {
+            if chars[end].is_ascii_digit() {
+                digits += 1;
+                end += 1;
+            } else if matches!(chars[end], ' ' | '-') && chars.get(end + 1).is_some_and(char::is_ascii_digit)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if digits == 17 && matches!(chars.get(end), Some('X' | 'x')) {
+            end += 1;
+            digits += 1;
+        }
+        if digits >= 7 {
+            out.push_str("＊＊＊");
+        } else {
+            out.extend(&chars[start..end]);
+        }
+        i = end;
+    }
+    match name.map(str::trim) {
+        Some(name) if name.chars().count() >= 2 && name.chars().all(char::is_alphabetic) => {
+            out.replace(name, &crate::opinion::mask_name(name))
+        }
+        _ => out,
+    }
 }
 
 /// What a draft social-conditions report is made from: the group and where and when it was heard.
@@ -267,7 +345,7 @@ pub fn draft_social_report(source: &DraftSource<'_>) -> (String, String) {
     };
     let rooms = source.rooms.join("、");
     let mut body = format!(
-        "一、基本情况\n{period}，{rooms}共收到群众反映 {count} 件，集中涉及{topic}等问题。群众反映摘录：\n",
+        "一、基本情况\n{period}，{rooms}共收到群众反映{count}件，集中涉及{topic}等问题。群众反映摘录：\n",
         count = source.count,
     );
     for (n, excerpt) in source.excerpts.iter().enumerate() {
@@ -323,6 +401,50 @@ mod tests {
     }
 
     #[test]
+    fn numbers_ids_and_the_residents_name_are_taken_out_of_quotes() {
+        assert_eq!(
+            redact_contact(
+                "我是李秀英，电话 139-1234-5678，身份证44010419800101123X，住 3 栋 1203 房",
+                Some("李秀英")
+            ),
+            "我是李**，电话 ＊＊＊，身份证＊＊＊，住 3 栋 1203 房"
+        );
+        assert_eq!(
+            redact_contact("12 号楼前路灯坏了 2 周", None),
+            "12 号楼前路灯坏了 2 周"
+        );
+        assert_eq!(
+            redact_contact("座机 020 8888 6666", Some("（已匿名）")),
+            "座机 ＊＊＊"
+        );
+    }
+
+    #[test]
+    fn an_opinion_is_compared_with_its_own_group_as_if_without_it() {
+        let unit = |pairs: &[(usize, f64)]| {
+            let norm = pairs.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            pairs.iter().map(|&(t, w)| (t, w / norm)).collect::<Vec<_>>()
+        };
+        let alone = unit(&[(0, 1.0), (1, 1.0)]);
+        let others = [
+            unit(&[(0, 1.0), (1, 1.0), (2, 1.0)]),
+            unit(&[(0, 1.0), (1, 0.8), (2, 1.0)]),
+        ];
+        let mut centres = Centres::new(3);
+        let own = centres.open();
+        centres.add(own, &alone, 0.0);
+        let larger = centres.open();
+        centres.add(larger, &others[0], 0.0);
+        let (_, dot, _) = centres.closest(&others[1], None).unwrap();
+        centres.add(larger, &others[1], dot);
+        // Counted in, its own group of one would always win (cosine 1); counted out, it has none.
+        assert_eq!(centres.closest(&alone, None).map(|(c, _, _)| c), Some(own));
+        let (c, _, cosine) = centres.closest(&alone, Some(own)).unwrap();
+        assert_eq!(c, larger);
+        assert!(cosine > SIMILARITY && cosine < 1.0);
+    }
+
+    #[test]
     fn nothing_in_nothing_out() {
         assert!(clusters(&[]).is_empty());
         assert!(clusters(&[(1, vec![]), (2, vec![]), (3, vec![])]).is_empty());
@@ -345,7 +467,9 @@ mod tests {
             excerpts: &excerpts,
         });
         assert_eq!(title, "关于群众集中反映停车位、小区问题的情况和建议");
-        assert!(body.starts_with("一、基本情况\n2026年3月至2026年10月，洪桥街政协委员工作室、北京街政协委员工作室共收到群众反映 4 件"));
+        assert!(body.starts_with(
+            "一、基本情况\n2026年3月至2026年10月，洪桥街政协委员工作室、北京街政协委员工作室共收到群众反映4件"
+        ));
         assert!(body.contains("1. 小区停车位太少。"));
         assert!(body.contains("三、意见建议"));
     }

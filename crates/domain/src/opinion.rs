@@ -180,6 +180,24 @@ impl Procedure {
     }
 }
 
+impl Route {
+    /// Whether a 不满意 rating sends the case back to the street lead. Not for matters the resident was
+    /// told to take to a statutory procedure (R11), nor for petition matters, whose outcome is reviewed
+    /// under the petition rules (信访复查): there the rating is recorded and reported only.
+    pub fn reviewable(self) -> bool {
+        !matches!(self, Self::ScreenedOut | Self::Petition)
+    }
+}
+
+/// How long after closing the resident may rate a case (回访评价): the rating is about the handling
+/// while it is fresh, and a case long closed is not reopened by a late rating.
+pub const RATING_WINDOW_DAYS: i64 = 30;
+
+/// Whether a case closed at `closed_at` may still be rated at `now`.
+pub fn rating_open(closed_at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    now - closed_at <= Duration::days(RATING_WINDOW_DAYS)
+}
+
 /// A routing step's code (shared/CONTRACT.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -315,7 +333,7 @@ pub enum Taker {
     Resident,
 }
 
-/// How the caller stands to one case, worked out by the use case from the account and the case. Four
+/// How the caller stands to one case, worked out by the use case from the account and the case. Five
 /// independent facts (one account may be none of them), so plain flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)]
@@ -401,7 +419,7 @@ pub fn next_state(
         (S::AtDepartment, A::RecordHandling) | (S::FeedbackGiven, A::ConfirmFeedback) => (S::Done, route),
         (S::AtPetition, A::FeedbackToMember) => (S::FeedbackGiven, route),
         (S::Answered | S::Done, A::Close) | (S::UnderReview, A::ReviewUphold) => (S::Closed, route),
-        (S::Closed, A::RateDissatisfied) => (S::UnderReview, route),
+        (S::Closed, A::RateDissatisfied) if route.is_some_and(Route::reviewable) => (S::UnderReview, route),
         // The route follows the department chosen; the use case sets it from the department's level.
         (S::UnderReview, A::ReviewReopen) => (S::AtDepartment, route),
         _ => {
@@ -696,6 +714,18 @@ mod tests {
         let (kept, _) = next_state(s, r, ActionKind::ReviewUphold, LEAD).unwrap();
         assert_eq!(kept, CaseState::Closed);
         assert!(ActionKind::ReviewReopen.reopens() && !ActionKind::ReviewUphold.reopens());
+        // Statutory procedures and petition matters are not reviewed by the street.
+        for route in [Route::ScreenedOut, Route::Petition] {
+            assert!(matches!(
+                next_state(
+                    CaseState::Closed,
+                    Some(route),
+                    ActionKind::RateDissatisfied,
+                    RESIDENT
+                ),
+                Err(StepRefused::NotNow { .. })
+            ));
+        }
         assert_eq!(working_days_for(s, 1, 7), Some(1));
     }
 

@@ -13,6 +13,13 @@ pub enum TextError {
     ControlCharacter,
 }
 
+/// Control characters, and the Unicode non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) that XML and
+/// so Word and Excel files cannot hold: nobody types them on purpose.
+fn invisible(c: char) -> bool {
+    let code = u32::from(c);
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
+}
+
 /// Trims `raw` and checks it is a non-empty single line of at most `max` characters without control
 /// characters. Returns the trimmed text.
 pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
@@ -20,7 +27,7 @@ pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
     if trimmed.is_empty() {
         return Err(TextError::Empty);
     }
-    if trimmed.chars().any(char::is_control) {
+    if trimmed.chars().any(invisible) {
         return Err(TextError::ControlCharacter);
     }
     let actual = trimmed.chars().count();
@@ -38,7 +45,7 @@ pub fn paragraphs(raw: &str, max: usize) -> Result<String, TextError> {
     if trimmed.is_empty() {
         return Err(TextError::Empty);
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n') {
+    if trimmed.chars().any(|c| invisible(c) && c != '\n') {
         return Err(TextError::ControlCharacter);
     }
     let actual = trimmed.chars().count();
@@ -74,5 +81,8 @@ mod tests {
         assert_eq!(single_line(" \t ", 10), Err(TextError::Empty));
         assert_eq!(single_line("a\nb", 10), Err(TextError::ControlCharacter));
         assert_eq!(single_line("a\u{0}b", 10), Err(TextError::ControlCharacter));
+        assert_eq!(single_line("a\u{FFFE}b", 10), Err(TextError::ControlCharacter));
+        assert_eq!(paragraphs("a\u{FDD0}b", 10), Err(TextError::ControlCharacter));
+        assert_eq!(single_line("a\u{1FFFF}b", 10), Err(TextError::ControlCharacter));
     }
 }

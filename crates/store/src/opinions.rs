@@ -52,6 +52,9 @@ pub struct CaseRecord {
     pub told_body: Option<String>,
     pub rating: Option<Rating>,
     pub rating_comment: Option<String>,
+    /// When the current rating was given; empty again when a review reopens the case (the old rating
+    /// stands until the resident rates the new result).
+    pub rated_at: Option<DateTime<Utc>>,
     pub received_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
 }
@@ -78,6 +81,8 @@ pub struct OpinionText {
     pub id: i64,
     pub room_id: i64,
     pub content: String,
+    /// Only to take the resident's name out of quoted words (`domain::insights::redact_contact`).
+    pub contact_name: String,
     pub received_at: DateTime<Utc>,
 }
 
@@ -276,6 +281,7 @@ impl Store {
                 due_on: row.due_on,
                 told_body: row.told_body,
                 rating_comment: row.rating_comment,
+                rated_at: row.rated_at,
                 received_at: row.received_at,
                 closed_at: row.closed_at,
             })
@@ -351,7 +357,7 @@ impl Store {
             .col_expr(opinion::Column::RatedAt, now.into())
             .filter(opinion::Column::Id.eq(case.id))
             .filter(opinion::Column::State.eq(CaseState::Closed.as_str()))
-            .filter(opinion::Column::Rating.is_null())
+            .filter(opinion::Column::RatedAt.is_null())
             .exec(&txn)
             .await?
             .rows_affected
@@ -380,7 +386,7 @@ impl Store {
     }
 
     /// What residents said in these rooms (all rooms: `None`) between `from` and `to`, for finding
-    /// concentrated opinions: id, room, words and when; no contact data. Screened-out matters (other
+    /// concentrated opinions: id, room, words and when; of the contact data only the name, to redact. Screened-out matters (other
     /// statutory procedures) are left out.
     pub async fn opinion_texts(
         &self,
@@ -393,6 +399,7 @@ impl Store {
             .column(opinion::Column::Id)
             .column(opinion::Column::RoomId)
             .column(opinion::Column::Content)
+            .column(opinion::Column::ContactName)
             .column(opinion::Column::ReceivedAt)
             .filter(opinion::Column::ReceivedAt.gte(from))
             .filter(opinion::Column::ReceivedAt.lt(to))
@@ -406,13 +413,14 @@ impl Store {
         if let Some(ids) = room_ids {
             query = query.filter(opinion::Column::RoomId.is_in(ids.iter().copied()));
         }
-        let rows: Vec<(i64, i64, String, DateTime<Utc>)> = query.into_tuple().all(&self.read).await?;
+        let rows: Vec<(i64, i64, String, String, DateTime<Utc>)> = query.into_tuple().all(&self.read).await?;
         Ok(rows
             .into_iter()
-            .map(|(id, room_id, content, received_at)| OpinionText {
+            .map(|(id, room_id, content, contact_name, received_at)| OpinionText {
                 id,
                 room_id,
                 content,
+                contact_name,
                 received_at,
             })
             .collect())
@@ -520,12 +528,9 @@ async fn write_step(
         update = update.col_expr(opinion::Column::ClosedAt, Option::<DateTime<Utc>>::None.into());
     }
     if step.action.reopens() {
-        // The old rating and its reason stay in the history (the resident's step); the resident
-        // rates the new result when the case closes again.
-        update = update
-            .col_expr(opinion::Column::Rating, Option::<String>::None.into())
-            .col_expr(opinion::Column::RatingComment, Option::<String>::None.into())
-            .col_expr(opinion::Column::RatedAt, Option::<DateTime<Utc>>::None.into());
+        // The resident rates the new result when the case closes again; until then the 不满意 stands
+        // (in the reports too), and its reason stays in the history (the resident's step).
+        update = update.col_expr(opinion::Column::RatedAt, Option::<DateTime<Utc>>::None.into());
     }
     let moved = update
         .filter(opinion::Column::Id.eq(before.id))

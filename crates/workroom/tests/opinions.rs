@@ -879,7 +879,10 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
     .await;
     assert_eq!(status, 200, "{reopened}");
     assert_eq!(reopened["status"], "at_department");
-    assert_eq!(reopened["rating"], Value::Null);
+    assert_eq!(
+        reopened["rating"], "dissatisfied",
+        "the 不满意 stands until the resident rates the new result"
+    );
     assert_eq!(reopened["route"], "street");
     let (_, public) = app.get_json(&format!("/api/v1/public/track/{code}")).await;
     assert_eq!(public["status"], "at_department");
@@ -973,6 +976,38 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
         (street["satisfied"].as_i64(), street["dissatisfied"].as_i64()),
         (Some(2), Some(2))
     );
+
+    // A matter told to go to court is rated, not reviewed by the street.
+    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let screened = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["route"] == "screened_out")
+        .unwrap()["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, rated) = rate_case(
+        &app,
+        &screened,
+        json!({"rating": "dissatisfied", "comment": "不想去法院"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{rated}");
+    assert_eq!(
+        (rated["status"].as_str(), rated["rating"].as_str()),
+        (Some("closed"), Some("dissatisfied"))
+    );
+
+    // Ratings are taken for 30 days after closing.
+    let (_, code) = closed_street_case(&app, "13900006666", street_office).await;
+    app.clock.advance(chrono::Duration::days(31));
+    let (_, public) = app.get_json(&format!("/api/v1/public/track/{code}")).await;
+    assert_eq!(public["may_rate"], false);
+    let (status, late) = rate_case(&app, &code, json!({"rating": "satisfied"})).await;
+    assert_eq!(status, 409, "{late}");
+    assert!(late.to_string().contains("30 天"), "{late}");
 }
 
 on_both_databases!(
