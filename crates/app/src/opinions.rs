@@ -856,8 +856,28 @@ impl App {
     /// `DISTRICT_ESCALATION_WORKING_DAYS` working days or more. Departments and members see the late
     /// steps they hold.
     pub async fn overdue_cases(&self, acting: &Acting) -> Result<Vec<OverdueCase>, AppError> {
-        let today = self.clock().today();
         let cases = self.cases(acting).await?;
+        self.overdue_among(acting, cases).await
+    }
+
+    /// For the workbench, from one read of the caller's cases: how many wait on the caller (待办) and
+    /// how many late steps are pressed on them (督办).
+    pub async fn opinions_at_a_glance(&self, acting: &Acting) -> Result<(usize, usize), AppError> {
+        let cases = self.cases(acting).await?;
+        let waiting = cases
+            .iter()
+            .filter(|c| !steps_open_to(acting, c).is_empty())
+            .count();
+        let overdue = self.overdue_among(acting, cases).await?.len();
+        Ok((waiting, overdue))
+    }
+
+    async fn overdue_among(
+        &self,
+        acting: &Acting,
+        cases: Vec<CaseRecord>,
+    ) -> Result<Vec<OverdueCase>, AppError> {
+        let today = self.clock().today();
         let calendar = self
             .store()
             .work_calendar(today.year() - 1..=today.year())

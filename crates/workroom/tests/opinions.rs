@@ -949,6 +949,8 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
     // The lead's list marks what waits on them: the demo's case at the lead and the two reviews.
     let list = get_text(&client, &app.url("/admin/opinions")).await;
     assert!(list.contains("3 件待您办理"), "{list}");
+    let me = get_text(&client, &app.url("/me")).await;
+    assert!(me.contains("有 3 件群众意见待您办理"), "{me}");
     let (status, upheld) = step(
         &app,
         &lead,

@@ -204,6 +204,8 @@ pub(super) struct MePage {
     records_activities: bool,
     /// Citizens' opinions late at a step, pressed on the caller (督办).
     overdue_cases: usize,
+    /// Citizens' opinions waiting on the caller's step (members see theirs on their dashboard).
+    waiting_cases: usize,
     /// Reads concentrated opinions (everyone but departments).
     sees_insights: bool,
 }
@@ -255,8 +257,9 @@ pub(super) async fn me_page(
         acting.scope(),
         domain::authz::Scope::City | domain::authz::Scope::District { .. }
     ) || rooms.iter().any(|(_, keeps)| *keeps);
-    let overdue_cases = state.app.overdue_cases(&acting).await.map_err(fail)?.len();
+    let (waiting_cases, overdue_cases) = state.app.opinions_at_a_glance(&acting).await.map_err(fail)?;
     Ok(MePage {
+        waiting_cases,
         sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
         overdue_cases,
         page,
