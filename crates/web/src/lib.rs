@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+pub mod client;
 mod error;
 mod extract;
 mod layout;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The address residents reach the server at (for QR codes); taken from the request when unset.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`client::ClientAddr`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How the HTTP surface is configured.
@@ -42,6 +45,7 @@ pub struct AppState {
 pub struct WebConfig {
     pub secure_cookies: bool,
     pub public_url: Option<String>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The whole HTTP surface: pages, API, health and metrics, with the shared layers.
@@ -50,6 +54,7 @@ pub fn router(app: app::App, config: WebConfig) -> Router {
         app,
         secure_cookies: config.secure_cookies,
         public_url: config.public_url,
+        trusted_proxies: config.trusted_proxies,
     };
     let request_id = HeaderName::from_static("x-request-id");
     let (api_router, openapi) = api::router().split_for_parts();

@@ -41,6 +41,15 @@ enum Command {
         /// The address residents reach the server at, printed in QR codes (e.g. https://workroom.example.gov.cn)
         #[arg(long, env = "WORKROOM_PUBLIC_URL", value_name = "URL")]
         public_url: Option<String>,
+        /// Reverse proxies trusted to name the client in X-Forwarded-For, comma-separated (rate limits
+        /// then count residents, not the proxy)
+        #[arg(
+            long = "trusted-proxy",
+            env = "WORKROOM_TRUSTED_PROXIES",
+            value_name = "IP",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Apply pending migrations and exit
     Migrate,
@@ -210,6 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             secure_cookies,
             public_url,
+            trusted_proxies,
         } => {
             serve(ServeOptions {
                 addr,
@@ -217,6 +227,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 demo,
                 secure_cookies,
                 public_url,
+                trusted_proxies,
             })
             .await
         }

@@ -18,6 +18,8 @@ pub struct ServeOptions {
     pub secure_cookies: bool,
     /// The address residents reach the server at, for QR codes (default: the request's own).
     pub public_url: Option<String>,
+    /// Reverse proxies trusted to name the client in `X-Forwarded-For` (for rate limits).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A server that is bound and ready to run.
@@ -42,6 +44,7 @@ impl Application {
         let web = web::WebConfig {
             secure_cookies: options.secure_cookies,
             public_url: options.public_url.clone(),
+            trusted_proxies: options.trusted_proxies.clone(),
         };
         Ok(Self {
             listener,

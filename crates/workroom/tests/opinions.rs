@@ -1012,12 +1012,53 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
     assert!(late.to_string().contains("30 天"), "{late}");
 }
 
+async fn track_guess(app: &TestApp, forwarded_for: &str) -> u16 {
+    new_client()
+        .get(app.url("/api/v1/public/track/AAAA-AAAA-AAAA"))
+        .header("x-forwarded-for", forwarded_for)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn behind_a_trusted_proxy_limits_count_each_resident(db: TestDatabase) {
+    // The test client connects from 127.0.0.1, here the trusted reverse proxy.
+    let app = TestApp::spawn_behind(db, true, vec!["127.0.0.1".parse().unwrap()]).await;
+    for _ in 0..20 {
+        assert_eq!(track_guess(&app, "203.0.113.1").await, 404);
+    }
+    assert_eq!(
+        track_guess(&app, "203.0.113.1").await,
+        429,
+        "the guesser is stopped"
+    );
+    assert_eq!(
+        track_guess(&app, "198.51.100.4, 203.0.113.2").await,
+        404,
+        "a neighbour behind the same proxy is not"
+    );
+    // The proxy appends what it saw: a first entry the client wrote does not help.
+    assert_eq!(track_guess(&app, "203.0.113.99, 203.0.113.1").await, 429);
+}
+
+async fn without_a_trusted_proxy_the_forwarded_header_is_ignored(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    for n in 0..20 {
+        assert_eq!(track_guess(&app, &format!("203.0.113.{n}")).await, 404);
+    }
+    assert_eq!(track_guess(&app, "203.0.113.200").await, 429);
+}
+
 on_both_databases!(
     closed_cases_lose_the_residents_details_after_the_retention_period,
     late_steps_are_pressed_on_the_street_lead_then_the_district,
     residents_submit_online_and_follow_their_case,
     a_case_runs_the_street_route_to_the_residents_rating,
     a_dissatisfied_resident_gets_a_review_by_the_street_lead,
+    behind_a_trusted_proxy_limits_count_each_resident,
+    without_a_trusted_proxy_the_forwarded_header_is_ignored,
     petition_matters_are_fed_back_to_the_member,
     the_public_form_and_the_staff_page_work_without_javascript
 );

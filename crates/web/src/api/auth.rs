@@ -1,8 +1,6 @@
 //! `/api/v1/auth/*` and `/api/v1/me`: signing in and out, who am I, changing one's password.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -15,6 +13,7 @@ use app::{Account, SessionKind};
 
 use crate::AppState;
 use crate::auth::{ApiCaller, cleared_session_cookie, session_cookie};
+use crate::client::ClientAddr;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -98,7 +97,7 @@ impl From<&Account> for MeJson {
 )]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
@@ -107,7 +106,7 @@ async fn login(
         .login(
             &request.username,
             &request.password,
-            Some(client.ip()),
+            Some(client),
             SessionKind::Bearer,
         )
         .await?;

@@ -1,9 +1,7 @@
 //! Citizens' opinions (群众意见, R11, R13): the online submission and the public tracking of a case (no
 //! sign-in), and for those who handle cases the list, one case, visitor registration and routing steps.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +13,7 @@ use app::opinions::{CaseRecord, CaseView, OnlineOpinion, PublicCase, StepInput, 
 
 use crate::AppState;
 use crate::auth::ApiCaller;
+use crate::client::ClientAddr;
 use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -66,7 +65,7 @@ pub struct TrackingCodeJson {
 )]
 async fn submit_opinion(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<OnlineOpinionJson>,
 ) -> Result<(StatusCode, ApiJson<TrackingCodeJson>), ApiError> {
@@ -79,7 +78,7 @@ async fn submit_opinion(
         anonymous_to_departments: body.anonymous_to_departments,
         trap: body.website,
     };
-    let ip = client.ip().to_string();
+    let ip = client.to_string();
     let case = state.app.submit_online_opinion(id, &input, Some(&ip)).await?;
     Ok((
         StatusCode::CREATED,
@@ -146,10 +145,10 @@ impl From<PublicCase> for PublicCaseJson {
 )]
 async fn track(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiPath(code): ApiPath<String>,
 ) -> Result<ApiJson<PublicCaseJson>, ApiError> {
-    let ip = client.ip().to_string();
+    let ip = client.to_string();
     Ok(ApiJson(state.app.track(&code, Some(&ip)).await?.into()))
 }
 
@@ -171,11 +170,11 @@ pub struct RatingJson {
 )]
 async fn rate(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<RatingJson>,
 ) -> Result<ApiJson<PublicCaseJson>, ApiError> {
-    let ip = client.ip().to_string();
+    let ip = client.to_string();
     let case = state
         .app
         .rate_case(&code, &body.rating, body.comment.as_deref(), Some(&ip))

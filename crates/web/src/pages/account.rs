@@ -1,11 +1,9 @@
 //! Signing in and out, the personal workbench (我的工作台) and changing one's password.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -17,6 +15,7 @@ use app::{Account, AppError, Room, SessionKind};
 
 use crate::AppState;
 use crate::auth::{PageCaller, cleared_session_cookie, session_cookie};
+use crate::client::ClientAddr;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::layout::{PageContext, safe_local_path};
@@ -89,7 +88,7 @@ pub(super) async fn login_submit(
     State(state): State<AppState>,
     page: PageContext,
     jar: CookieJar,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let expected = jar
@@ -124,12 +123,7 @@ pub(super) async fn login_submit(
     }
     match state
         .app
-        .login(
-            &form.username,
-            &form.password,
-            Some(client.ip()),
-            SessionKind::Cookie,
-        )
+        .login(&form.username, &form.password, Some(client), SessionKind::Cookie)
         .await
     {
         Ok(outcome) => {

@@ -2,11 +2,9 @@
 //! residents (no JavaScript, no sign-in); the case list, visitor registration and the case page with its
 //! routing steps for those who handle cases.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -19,6 +17,7 @@ use domain::opinion::ActionKind;
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
+use crate::client::ClientAddr;
 use crate::error::PageError;
 use crate::extract::{PageForm, PagePath};
 use crate::layout::PageContext;
@@ -72,7 +71,7 @@ pub(super) struct OpinionReceivedPage {
 pub(super) async fn submit(
     State(state): State<AppState>,
     page: PageContext,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     PagePath(room_id): PagePath<i64>,
     PageForm(form): PageForm<OpinionForm>,
 ) -> Result<Response, PageError> {
@@ -91,7 +90,7 @@ pub(super) async fn submit(
         anonymous_to_departments: form.anonymous_to_departments.is_some(),
         trap: Some(form.website.clone()),
     };
-    let ip = client.ip().to_string();
+    let ip = client.to_string();
     match state.app.submit_online_opinion(room_id, &input, Some(&ip)).await {
         Ok(case) => Ok(OpinionReceivedPage {
             page,
@@ -144,7 +143,7 @@ pub(super) struct TrackQuery {
 pub(super) async fn track_form(
     State(state): State<AppState>,
     page: PageContext,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     Query(query): Query<TrackQuery>,
 ) -> Result<Response, PageError> {
     match query.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -163,7 +162,7 @@ pub(super) async fn track_form(
 pub(super) async fn track(
     State(state): State<AppState>,
     page: PageContext,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     PagePath(code): PagePath<String>,
 ) -> Response {
     show(&state, page, &client, &code, String::new()).await
@@ -172,11 +171,11 @@ pub(super) async fn track(
 async fn show(
     state: &AppState,
     page: PageContext,
-    client: &SocketAddr,
+    client: &std::net::IpAddr,
     code: &str,
     message: String,
 ) -> Response {
-    let ip = client.ip().to_string();
+    let ip = client.to_string();
     match state.app.track(code, Some(&ip)).await {
         Ok(case) => TrackPage {
             page,
@@ -216,11 +215,11 @@ pub(super) struct RatingForm {
 pub(super) async fn rate(
     State(state): State<AppState>,
     page: PageContext,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     PagePath(code): PagePath<String>,
     PageForm(form): PageForm<RatingForm>,
 ) -> Response {
-    let ip = client.ip().to_string();
+    let ip = client.to_string();
     let (status, message, error) = match state
         .app
         .rate_case(&code, &form.rating, Some(&form.comment), Some(&ip))

@@ -33,12 +33,18 @@ impl TestApp {
     }
 
     async fn spawn_with(db: TestDatabase, demo: bool) -> Self {
+        Self::spawn_behind(db, demo, Vec::new()).await
+    }
+
+    /// Starts the server with the demo set, trusting these reverse proxies' `X-Forwarded-For`.
+    pub async fn spawn_behind(db: TestDatabase, demo: bool, trusted_proxies: Vec<std::net::IpAddr>) -> Self {
         let options = ServeOptions {
             addr: "127.0.0.1:0".into(),
             database: db.url(),
             demo,
             secure_cookies: false,
             public_url: None,
+            trusted_proxies,
         };
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap(),
