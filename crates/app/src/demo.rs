@@ -888,16 +888,8 @@ impl App {
                 let (to_state, route) = next_state(case.state, case.route, action, staff)
                     .map_err(|err| AppError::Internal(format!("demo case: {err}")))?;
                 let step = store::opinions::StepWrite {
-                    action,
-                    actor_role: "room_staff",
-                    title: None,
                     text: Some(text.to_owned()),
-                    to_state,
-                    route,
-                    holder: None,
-                    due_on: None,
-                    member_id: None,
-                    screened: None,
+                    ..store::opinions::StepWrite::new(action, "room_staff", to_state, route)
                 };
                 self.store().apply_case_step(&who, &case, &step, at).await?;
             }

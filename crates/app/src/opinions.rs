@@ -432,21 +432,11 @@ impl App {
             .room(before.room_id)
             .await?
             .ok_or_else(|| AppError::Internal("case room missing".into()))?;
-        let mut step = StepWrite {
-            action,
-            actor_role: match acting {
-                Acting::Account(actor) => actor.role.as_str(),
-                Acting::Operator => "operator",
-            },
-            title: None,
-            text: None,
-            to_state,
-            route,
-            holder: None,
-            due_on: None,
-            member_id: None,
-            screened: None,
+        let actor_role = match acting {
+            Acting::Account(actor) => actor.role.as_str(),
+            Acting::Operator => "operator",
         };
+        let mut step = StepWrite::new(action, actor_role, to_state, route);
         match action {
             ActionKind::ScreenOut => {
                 let procedure = input
@@ -477,16 +467,8 @@ impl App {
             }
             ActionKind::ReviewReopen => {
                 let department = self
-                    .department_for_step(input.department_id, &before, |d| {
-                        d.street_id == Some(before.street_id) || d.level == DepartmentLevel::District
-                    })
-                    .await
-                    .map_err(|err| match err {
-                        AppError::Invalid { .. } if input.department_id.is_some() => {
-                            AppError::invalid("department_id", "重新交办的应是本镇（街）或本区的职能部门")
-                        }
-                        other => other,
-                    })?;
+                    .department_for_step(action, input.department_id, &before)
+                    .await?;
                 step.route = Some(if department.level == DepartmentLevel::District {
                     Route::District
                 } else {
@@ -518,22 +500,8 @@ impl App {
             }
             ActionKind::Instruct | ActionKind::ForwardToDistrict => {
                 let department = self
-                    .department_for_step(input.department_id, &before, |d| match action {
-                        ActionKind::Instruct => d.street_id == Some(before.street_id),
-                        _ => d.level == DepartmentLevel::District,
-                    })
-                    .await
-                    .map_err(|err| match err {
-                        AppError::Invalid { .. } if input.department_id.is_some() => AppError::invalid(
-                            "department_id",
-                            if action == ActionKind::Instruct {
-                                "批示交办的应是本镇（街）的职能部门"
-                            } else {
-                                "应转本区的区级职能部门"
-                            },
-                        ),
-                        other => other,
-                    })?;
+                    .department_for_step(action, input.department_id, &before)
+                    .await?;
                 step.holder = Some(department.id);
                 step.text = Some(if action == ActionKind::Instruct {
                     text_field("instruction", "批示内容", input.instruction.as_deref(), 1000)?
@@ -590,12 +558,12 @@ impl App {
         self.case_view(acting, id).await
     }
 
-    /// The functional department of the case's district a step names, if `fits` it; 422 otherwise.
+    /// The department a step names, if it may take the case (`department_fits`); 422 otherwise.
     async fn department_for_step(
         &self,
+        action: ActionKind,
         department_id: Option<i64>,
         case: &CaseRecord,
-        fits: impl Fn(&Department) -> bool,
     ) -> Result<Department, AppError> {
         let department_id =
             department_id.ok_or_else(|| AppError::invalid("department_id", "请选择承办部门"))?;
@@ -604,19 +572,29 @@ impl App {
             .department(department_id)
             .await?
             .ok_or_else(|| AppError::invalid("department_id", "没有这个部门"))?;
-        if department.kind == DepartmentKind::Functional
-            && department.district_id == case.district_id
-            && fits(&department)
-        {
+        if department_fits(action, case, &department) {
             Ok(department)
         } else {
-            Err(AppError::invalid("department_id", "这个部门不能承办此案件"))
+            Err(AppError::invalid(
+                "department_id",
+                match action {
+                    ActionKind::Instruct => "批示交办的应是本镇（街）的职能部门",
+                    ActionKind::ForwardToDistrict => "应转本区的区级职能部门",
+                    _ => "重新交办的应是本镇（街）或本区的职能部门",
+                },
+            ))
         }
     }
 
     /// A case as its tracking code shows it to the resident; unknown codes count towards a limit per
     /// address, so codes cannot be guessed.
     pub async fn track(&self, raw_code: &str, client: Option<&str>) -> Result<PublicCase, AppError> {
+        let case = self.tracked_case(raw_code, client).await?;
+        self.public_case(case).await
+    }
+
+    /// The case a tracking code opens; unknown codes count towards the per-address limit (429 after).
+    async fn tracked_case(&self, raw_code: &str, client: Option<&str>) -> Result<CaseRecord, AppError> {
         let now = self.clock().now();
         let key = client.map(|ip| (format!("track-ip:{ip}"), unknown_codes_per_client()));
         if let Some(key) = &key {
@@ -632,6 +610,11 @@ impl App {
             }
             return Err(AppError::NotFound("没有找到这个查询码，请核对后再试".into()));
         };
+        Ok(case)
+    }
+
+    /// What the resident's tracking page shows of `case`.
+    async fn public_case(&self, case: CaseRecord) -> Result<PublicCase, AppError> {
         let steps = self.store().case_steps(case.id).await?;
         let public_steps = steps
             .iter()
@@ -695,7 +678,7 @@ impl App {
         comment: Option<&str>,
         client: Option<&str>,
     ) -> Result<PublicCase, AppError> {
-        let public = self.track(raw_code, client).await?;
+        let case = self.tracked_case(raw_code, client).await?;
         let rating = Rating::parse(rating).ok_or_else(|| {
             AppError::invalid(
                 "rating",
@@ -709,11 +692,6 @@ impl App {
                 "请说明不满意的原因，镇（街）负责人会据此复核",
             ));
         }
-        let case = self
-            .store()
-            .case_by_code(&public.tracking_code)
-            .await?
-            .ok_or_else(|| AppError::NotFound("没有找到这个查询码".into()))?;
         if case.rated_at.is_some() {
             return Err(AppError::Conflict("这件事已经评价过了，感谢您的反馈".into()));
         }
@@ -734,16 +712,9 @@ impl App {
         };
         let review = match next_state(case.state, case.route, ActionKind::RateDissatisfied, resident) {
             Ok((to_state, route)) if rating == Rating::Dissatisfied => Some(StepWrite {
-                action: ActionKind::RateDissatisfied,
-                actor_role: RESIDENT_ROLE,
-                title: None,
                 text: comment.clone(),
-                to_state,
-                route,
-                holder: None,
                 due_on: self.due_for(to_state, self.clock().today()).await?,
-                member_id: None,
-                screened: None,
+                ..StepWrite::new(ActionKind::RateDissatisfied, RESIDENT_ROLE, to_state, route)
             }),
             _ => None,
         };
@@ -760,7 +731,12 @@ impl App {
         {
             return Err(AppError::Conflict("这件事已经评价过了，感谢您的反馈".into()));
         }
-        self.track(raw_code, client).await
+        let rated = self
+            .store()
+            .case(case.id)
+            .await?
+            .ok_or_else(|| AppError::Internal("rated case missing".into()))?;
+        self.public_case(rated).await
     }
 }
 
@@ -770,6 +746,22 @@ fn room_place(room: &Room) -> Place {
         street_id: Some(room.street_id),
         room_id: Some(room.id),
     }
+}
+
+/// Whether `department` may take `action` on `case`: a functional department of the case's district —
+/// of its town/street for 批示交办, district-level for 转区, either for 复核重新交办. The case page
+/// offers the same departments.
+pub fn department_fits(action: ActionKind, case: &CaseRecord, department: &Department) -> bool {
+    let of_street = department.street_id == Some(case.street_id);
+    let of_district = department.level == DepartmentLevel::District;
+    department.kind == DepartmentKind::Functional
+        && department.district_id == case.district_id
+        && match action {
+            ActionKind::Instruct => of_street,
+            ActionKind::ForwardToDistrict => of_district,
+            ActionKind::ReviewReopen => of_street || of_district,
+            _ => false,
+        }
 }
 
 /// The steps the caller may take on `case` now: a case waits on the caller when this is not empty.

@@ -120,6 +120,29 @@ pub struct StepWrite {
     pub screened: Option<(Procedure, String)>,
 }
 
+impl StepWrite {
+    /// A step that carries nothing but the move itself; set the rest as the step needs.
+    pub fn new(
+        action: ActionKind,
+        actor_role: &'static str,
+        to_state: CaseState,
+        route: Option<Route>,
+    ) -> Self {
+        Self {
+            action,
+            actor_role,
+            title: None,
+            text: None,
+            to_state,
+            route,
+            holder: None,
+            due_on: None,
+            member_id: None,
+            screened: None,
+        }
+    }
+}
+
 fn case_columns() -> PlaceColumns<opinion::Column> {
     PlaceColumns {
         district: Some(opinion::Column::DistrictId),

@@ -435,12 +435,18 @@ async fn score_sheet(
 
 /// An .xlsx file as a download.
 pub(crate) fn xlsx_download(bytes: Vec<u8>, file_name: &str) -> Response {
+    attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name,
+    )
+}
+
+/// A file of `content_type` as a download named `file_name`.
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file_name}\""),

@@ -2,8 +2,7 @@
 //! a Word document.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -107,18 +106,9 @@ async fn draft_docx(
 
 /// A .docx file as a download.
 pub(crate) fn docx_download(bytes: Vec<u8>, file_name: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
+    super::activities::attachment(
         bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        file_name,
     )
-        .into_response()
 }

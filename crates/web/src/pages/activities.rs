@@ -42,7 +42,7 @@ pub(super) fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, App
     Ok(year)
 }
 
-fn expired(page: PageContext) -> PageError {
+pub(super) fn expired(page: PageContext) -> PageError {
     PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
 }
 

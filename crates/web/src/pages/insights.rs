@@ -7,11 +7,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use app::AppError;
 use app::insights::ConcentratedOpinions;
 use domain::authz::Scope;
 
-use super::activities::{YearOnly, parse_year};
+use super::activities::{YearOnly, expired, parse_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageError;
@@ -66,10 +65,7 @@ pub(super) async fn draft_docx(
     PageForm(form): PageForm<DraftForm>,
 ) -> Result<Response, PageError> {
     if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
+        return Err(expired(page));
     }
     let bytes = app::App::social_report_docx(&caller.acting(), &form.title, &form.text)
         .map_err(|err| PageError::new(page, err))?;

@@ -12,7 +12,6 @@ use serde::Deserialize;
 use app::opinions::{CaseRecord, CaseView, OnlineOpinion, PublicCase, StepInput, Visit};
 use app::{AppError, Department, PublicMember, Room};
 use domain::authz::{Action, Place};
-use domain::department::{DepartmentKind, DepartmentLevel};
 use domain::opinion::ActionKind;
 
 use crate::AppState;
@@ -512,14 +511,7 @@ async fn render_case(
                 .await
                 .map_err(|err| fail(err.into()))?
                 .into_iter()
-                .filter(|d| d.kind == DepartmentKind::Functional)
-                .filter(|d| match action {
-                    ActionKind::Instruct => d.street_id == Some(view.case.street_id),
-                    ActionKind::ReviewReopen => {
-                        d.street_id == Some(view.case.street_id) || d.level == DepartmentLevel::District
-                    }
-                    _ => d.level == DepartmentLevel::District,
-                })
+                .filter(|d| app::opinions::department_fits(*action, &view.case, d))
                 .collect()
         } else {
             Vec::new()
