@@ -600,7 +600,7 @@ pub(super) async fn step(
         Ok(view) => {
             let label = ActionKind::parse(&form.action).map_or("办理", ActionKind::label_zh);
             // A step may take the case out of the caller's hands; the page shows what it can.
-            let message = format!("已{label}。案件现在：{}。", view.case.state.public_label());
+            let message = format!("“{label}”已办理。案件现在：{}。", view.case.state.public_label());
             Ok(render_case(&state, page, &caller, id, message, String::new())
                 .await?
                 .into_response())
