@@ -2,13 +2,15 @@
 //! on a blocking thread; session and API tokens are random and stored only as their SHA-256.
 
 use std::net::IpAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use domain::identity::{self, ThrottlePolicy};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use store::accounts::{Account, AccountError, SessionInfo, SessionKind};
+use tokio::sync::Semaphore;
 
 use crate::{App, AppError};
 
@@ -44,37 +46,81 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// At most one Argon2 computation per core runs at once in this process (each takes 19 MiB and a core
+/// for tens of milliseconds); the rest wait in line for up to `HASHING_WAIT`, then get 503 with
+/// Retry-After. Without the bound, 300 parallel sign-ins took the server to 5.7 GB.
+pub(crate) struct HashingGate {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+/// How long a sign-in waits in line for a hashing slot before it is answered 503.
+const HASHING_WAIT: Duration = Duration::from_secs(5);
+
+impl HashingGate {
+    pub(crate) fn new(permits: usize, wait: Duration) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+            wait,
+        }
+    }
+
+    fn global() -> &'static Self {
+        static GATE: OnceLock<HashingGate> = OnceLock::new();
+        GATE.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            Self::new(cores, HASHING_WAIT)
+        })
+    }
+
+    /// Runs `work` on a blocking thread once a slot is free. The slot stays taken until the work ends,
+    /// even when the request that asked for it has gone.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| AppError::Busy {
+                retry_after_secs: self.wait.as_secs().max(1),
+            })?
+            .map_err(|err| AppError::Internal(format!("hashing gate closed: {err}")))?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = permit;
+            work()
+        })
+        .await
+        .map_err(|err| AppError::Internal(format!("hashing task failed: {err}")))
+    }
+}
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|hash| hash.to_string())
-            .map_err(|err| AppError::Internal(format!("password hashing failed: {err}")))
-    })
-    .await
-    .map_err(|err| AppError::Internal(format!("hashing task failed: {err}")))?
+    HashingGate::global()
+        .run(move || {
+            Argon2::default()
+                .hash_password(password.as_bytes())
+                .map(|hash| hash.to_string())
+                .map_err(|err| AppError::Internal(format!("password hashing failed: {err}")))
+        })
+        .await?
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-    .map_err(|err| AppError::Internal(format!("verification task failed: {err}")))
+    HashingGate::global()
+        .run(move || {
+            Argon2::default()
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+        })
+        .await
 }
 
-/// A hash to verify against when the username is unknown, so an unknown user costs the same time as
-/// a wrong password and the answer does not reveal which usernames exist.
-async fn decoy_hash() -> Result<String, AppError> {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    if let Some(hash) = DECOY.get() {
-        return Ok(hash.clone());
-    }
-    let hash = hash_password(random_secret()).await?;
-    Ok(DECOY.get_or_init(|| hash).clone())
-}
+/// The hash verified when the username is unknown, so that an unknown user costs exactly what a
+/// wrong password costs and the answer does not tell which usernames exist: a hash of a random
+/// secret nobody kept, with the parameters of `Argon2::default()` (m=19456 KiB, t=2, p=1, 32 bytes;
+/// a test checks they match), fixed so that even the first unknown user costs no extra hashing.
+const DECOY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$+hj3nOOx8z3EHNbJlOKBvw$RBZInDdz/maIbzGf9XPSNNWREnkEiPf054WZJikQns4";
 
 const WRONG_CREDENTIALS: &str = "用户名或密码不正确";
 
@@ -100,25 +146,34 @@ impl App {
         if let Some(ip) = client {
             keys.push((format!("ip:{ip}"), ThrottlePolicy::per_client()));
         }
-        self.refuse_if_throttled(&keys, now).await?;
+        // Counted before the hashing, atomically: of any burst at most the limit is evaluated.
+        self.count_attempt(&keys, now).await?;
         let credentials = self.store().credentials(&username).await?;
-        let hash = match &credentials {
-            Some(found) => found.password_hash.clone(),
-            None => decoy_hash().await?,
+        let hash = credentials
+            .as_ref()
+            .map_or_else(|| DECOY_HASH.to_owned(), |found| found.password_hash.clone());
+        let matches = match verify_password(password.to_owned(), hash).await {
+            Ok(matches) => matches,
+            Err(busy) => {
+                // Not evaluated: the attempt does not count.
+                self.give_back_attempts(&keys).await?;
+                return Err(busy);
+            }
         };
-        let matches = verify_password(password.to_owned(), hash).await?;
         let account = match credentials {
-            Some(found) if matches && !found.account.disabled => found.account,
-            Some(found) if matches && found.account.disabled => {
-                return Err(AppError::Forbidden("该账号已停用，请联系管理员".into()));
+            Some(found) if matches => {
+                // The right password: this attempt stops counting (earlier failures still do).
+                self.give_back_attempts(&keys).await?;
+                if found.account.disabled {
+                    return Err(AppError::Forbidden("该账号已停用，请联系管理员".into()));
+                }
+                found.account
             }
             _ => {
-                self.store().record_login_failure(&keys, now).await?;
                 tracing::info!(username = %username, "sign-in failed");
                 return Err(AppError::InvalidCredentials(WRONG_CREDENTIALS.into()));
             }
         };
-        self.store().clear_login_failures(&keys[0].0).await?;
         let token = random_secret();
         // Every session gets a CSRF token: an API login's token also arrives as a cookie, and a
         // cookie-borne request that changes something must carry it.
@@ -211,26 +266,26 @@ pub(crate) fn account_error(err: AccountError) -> AppError {
 }
 
 impl App {
-    /// 429 while any of `keys` is locked under its policy (sign-in failures, online submissions, unknown
-    /// tracking codes: one table, shared by every server).
-    pub(crate) async fn refuse_if_throttled(
+    /// Counts one attempt against each of `keys` (sign-in, online submissions, unknown tracking codes:
+    /// one table shared by every server) before the work they guard, or answers 429 with the wait
+    /// while any is locked — then nothing is counted.
+    pub(crate) async fn count_attempt(
         &self,
         keys: &[(String, ThrottlePolicy)],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), AppError> {
-        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-        let states = self.store().login_failures(&names, now).await?;
-        match keys
-            .iter()
-            .zip(&states)
-            .filter_map(|((_, policy), state)| policy.retry_after(state, now))
-            .max()
-        {
-            Some(wait) => Err(AppError::RateLimited {
-                retry_after_secs: wait,
-            }),
-            None => Ok(()),
+        self.store()
+            .take_attempt(keys, now)
+            .await?
+            .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })
+    }
+
+    /// Takes back the attempt counted by `count_attempt` on each key, when it proved harmless.
+    pub(crate) async fn give_back_attempts(&self, keys: &[(String, ThrottlePolicy)]) -> Result<(), AppError> {
+        for (key, policy) in keys {
+            self.store().give_back_attempt(key, policy).await?;
         }
+        Ok(())
     }
 }
 
@@ -265,5 +320,66 @@ mod tests {
                 .unwrap()
         );
         assert!(!verify_password("wrong password".into(), hash).await.unwrap());
+    }
+
+    /// `m=…,t=…,p=…` and the lengths of salt and output of a PHC string.
+    fn cost_of(phc: &str) -> (String, usize, usize) {
+        let parts: Vec<&str> = phc.split('$').collect();
+        (parts[3].to_owned(), parts[4].len(), parts[5].len())
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_costs_what_a_known_one_costs() {
+        let real = hash_password("广州政协委员进社区2026".into()).await.unwrap();
+        assert_eq!(cost_of(DECOY_HASH), cost_of(&real));
+        assert!(DECOY_HASH.starts_with("$argon2id$v=19$"));
+        assert!(
+            !verify_password("workroom-demo".into(), DECOY_HASH.into())
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn hashing_runs_at_most_the_gates_slots_at_once_and_a_full_queue_answers_busy() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let gate = Arc::new(HashingGate::new(2, Duration::from_secs(10)));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (gate, running, most) = (gate.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    gate.run(move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2, "never more than the slots");
+
+        let narrow = Arc::new(HashingGate::new(1, Duration::from_millis(50)));
+        let holder = {
+            let narrow = narrow.clone();
+            tokio::spawn(async move {
+                narrow
+                    .run(|| std::thread::sleep(Duration::from_millis(400)))
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let refused = narrow.run(|| ()).await;
+        assert!(
+            matches!(refused, Err(AppError::Busy { retry_after_secs }) if retry_after_secs >= 1),
+            "{refused:?}"
+        );
+        holder.await.unwrap().unwrap();
     }
 }

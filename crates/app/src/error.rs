@@ -22,6 +22,10 @@ pub enum AppError {
     Forbidden(String),
     #[error("请求过于频繁，请 {retry_after_secs} 秒后再试")]
     RateLimited { retry_after_secs: u64 },
+    /// Too much work of one costly kind is queued (password hashing): the server is busy, not the
+    /// request wrong; answered 503 with Retry-After.
+    #[error("系统繁忙，请 {retry_after_secs} 秒后再试")]
+    Busy { retry_after_secs: u64 },
     /// The database cannot be reached: the service is down, not the request wrong.
     #[error("服务暂时不可用：{0}")]
     Unavailable(String),
@@ -48,6 +52,7 @@ impl AppError {
             Self::InvalidCredentials(_) => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }

@@ -41,7 +41,7 @@ pub(crate) fn optional_text(
     max: usize,
 ) -> Result<Option<String>, AppError> {
     let trimmed = raw.trim();
-    if trimmed.is_empty() {
+    if domain::text::blank(trimmed) {
         return Ok(None);
     }
     domain::text::single_line(trimmed, max)

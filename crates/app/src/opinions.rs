@@ -219,8 +219,9 @@ impl App {
         if let Some(ip) = client {
             keys.push((format!("opinion-ip:{ip}"), submissions_per_client()));
         }
-        self.refuse_if_throttled(&keys, now).await?;
-        self.store().record_login_failure(&keys, now).await?;
+        let due_on = self.due_for(CaseState::Received, self.clock().today()).await?;
+        // Counted atomically before the write, so a burst cannot pass the limit.
+        self.count_attempt(&keys, now).await?;
         let new = NewCase {
             tracking_code: String::new(),
             room_id: room.id,
@@ -234,9 +235,16 @@ impl App {
             anonymous_to_departments: input.anonymous_to_departments,
             member_id: None,
             activity_id: None,
-            due_on: self.due_for(CaseState::Received, self.clock().today()).await?,
+            due_on,
         };
-        self.open_case(&store::audit::Who::system("online"), new).await
+        match self.open_case(&store::audit::Who::system("online"), new).await {
+            Ok(case) => Ok(case),
+            Err(err) => {
+                // Nothing was received: the attempt does not count against the resident.
+                self.give_back_attempts(&keys).await?;
+                Err(err)
+            }
+        }
     }
 
     /// Registers a visitor at a reception (群众来访登记): the room's staff and those above it.
@@ -372,15 +380,19 @@ impl App {
         let steps = self.store().case_steps(id).await?;
         Self::check_visible(acting, &case, standing, &steps)?;
         // Contact data: in full for the room's side; for a holding department only if the resident
-        // allowed it; masked for members and departments otherwise.
-        let contact_shown = scope.covers(&case_place(&case))
-            || (standing.holding_department && !case.anonymous_to_departments);
+        // allowed it; masked for members and departments otherwise. The tracking code is the
+        // resident's key to the public page and its rating: only the room's side sees it in full.
+        let room_side = scope.covers(&case_place(&case));
+        let contact_shown = room_side || (standing.holding_department && !case.anonymous_to_departments);
         if contact_shown {
             self.store()
                 .log_case_view(&acting.who(), &case, self.clock().now())
                 .await?;
         } else {
             redact_for_outsiders(&mut case);
+        }
+        if !room_side {
+            case.tracking_code = mask_code(&case.tracking_code);
         }
         let next = possible_steps(case.state, case.route, standing);
         let overdue = case.due_on.is_some_and(|due| due < self.clock().today());
@@ -596,20 +608,21 @@ impl App {
     /// The case a tracking code opens; unknown codes count towards the per-address limit (429 after).
     async fn tracked_case(&self, raw_code: &str, client: Option<&str>) -> Result<CaseRecord, AppError> {
         let now = self.clock().now();
-        let key = client.map(|ip| (format!("track-ip:{ip}"), unknown_codes_per_client()));
-        if let Some(key) = &key {
-            self.refuse_if_throttled(std::slice::from_ref(key), now).await?;
-        }
+        let keys: Vec<_> = client
+            .map(|ip| (format!("track-ip:{ip}"), unknown_codes_per_client()))
+            .into_iter()
+            .collect();
+        // Every lookup is counted before it runs (so parallel guesses cannot overshoot the limit);
+        // one that finds its case is taken back, so only unknown codes count.
+        self.count_attempt(&keys, now).await?;
         let found = match parse_tracking_code(raw_code) {
             Some(code) => self.store().case_by_code(&code).await?,
             None => None,
         };
         let Some(case) = found else {
-            if let Some(key) = key {
-                self.store().record_login_failure(&[key], now).await?;
-            }
             return Err(AppError::NotFound("没有找到这个查询码，请核对后再试".into()));
         };
+        self.give_back_attempts(&keys).await?;
         Ok(case)
     }
 

@@ -99,6 +99,32 @@ impl ThrottlePolicy {
         (until > now).then(|| u64::try_from((until - now).num_seconds().max(1)).unwrap_or(1))
     }
 
+    /// Counts one attempt at `now` *before* the work it guards, or refuses it (the seconds to wait)
+    /// while the key is locked. Counting first is what makes a limit exact under concurrency: of any
+    /// number of parallel attempts, at most `max_failures` in a window get through.
+    pub fn take(&self, state: &FailureState, now: DateTime<Utc>) -> Result<FailureState, u64> {
+        match self.retry_after(state, now) {
+            Some(wait) => Err(wait),
+            None => Ok(self.record_failure(state, now)),
+        }
+    }
+
+    /// The state after an attempt counted by [`take`](Self::take) proved harmless (the right password,
+    /// a known tracking code): that one attempt stops counting — never more than it — and a lock it
+    /// set is lifted.
+    pub fn give_back(&self, state: &FailureState) -> FailureState {
+        let failures = state.failures.saturating_sub(1);
+        FailureState {
+            failures,
+            window_start: state.window_start,
+            locked_until: if failures < self.max_failures {
+                None
+            } else {
+                state.locked_until
+            },
+        }
+    }
+
     /// The state after one more failure at `now`.
     pub fn record_failure(&self, state: &FailureState, now: DateTime<Utc>) -> FailureState {
         let fresh = now - state.window_start >= self.window;
@@ -178,6 +204,23 @@ mod tests {
         state = policy.record_failure(&state, t0 + Duration::seconds(10));
         assert_eq!(policy.retry_after(&state, t0 + Duration::seconds(10)), Some(900));
         assert_eq!(policy.retry_after(&state, t0 + Duration::minutes(26)), None);
+    }
+
+    #[test]
+    fn attempts_are_counted_before_the_work_and_the_sixth_is_refused() {
+        let policy = ThrottlePolicy::per_username();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap();
+        let mut state = FailureState::none(t0);
+        for _ in 0..5 {
+            state = policy.take(&state, t0).expect("five attempts get through");
+        }
+        assert_eq!(policy.take(&state, t0), Err(900), "the sixth waits the lockout");
+        // The fifth was the right password: it stops counting and the lock goes, the other four stay.
+        let given_back = policy.give_back(&state);
+        assert_eq!((given_back.failures, given_back.locked_until), (4, None));
+        let next = policy.take(&given_back, t0).unwrap();
+        assert_eq!(policy.take(&next, t0), Err(900));
+        assert_eq!(policy.give_back(&FailureState::none(t0)).failures, 0);
     }
 
     #[test]

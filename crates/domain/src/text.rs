@@ -11,6 +11,12 @@ pub enum TextError {
     TooLong { max: usize, actual: usize },
     #[error("含有不可见的控制字符")]
     ControlCharacter,
+    /// U+202E and the like reorder what is shown (a name that reads differently from what is stored).
+    #[error("含有改变文字显示方向的控制字符，请直接输入文字")]
+    DirectionControl,
+    /// U+200B and the like: invisible, so two names that look the same would differ.
+    #[error("含有看不见的零宽字符，请删除后重新输入")]
+    ZeroWidth,
 }
 
 /// Control characters, and the Unicode non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) that XML and
@@ -20,15 +26,38 @@ fn invisible(c: char) -> bool {
     c.is_control() || (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
 
+/// Bidirectional formatting characters (LRE…RLO, LRI…PDI, the marks): they make text display other than
+/// it reads, and Chinese text never needs them.
+fn direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Characters that take no space and show nothing (zero-width space, joiners, word joiner, BOM).
+fn zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')
+}
+
+/// Blank once the invisible characters are left out (a value of only U+200B is no name at all).
+pub fn blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || zero_width(c))
+}
+
 /// Trims `raw` and checks it is a non-empty single line of at most `max` characters without control
-/// characters. Returns the trimmed text.
+/// characters, direction controls or zero-width characters (names and short fields, where an
+/// invisible difference is a spoofing one). Returns the trimmed text.
 pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
     let trimmed = raw.trim();
-    if trimmed.is_empty() {
+    if blank(trimmed) {
         return Err(TextError::Empty);
     }
     if trimmed.chars().any(invisible) {
         return Err(TextError::ControlCharacter);
+    }
+    if trimmed.chars().any(direction_control) {
+        return Err(TextError::DirectionControl);
+    }
+    if trimmed.chars().any(zero_width) {
+        return Err(TextError::ZeroWidth);
     }
     let actual = trimmed.chars().count();
     if actual > max {
@@ -38,15 +67,19 @@ pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
 }
 
 /// Trims `raw` and checks it is non-empty text of at most `max` characters, several lines allowed
-/// (line breaks are kept as `\n`), without other control characters. Returns the trimmed text.
+/// (line breaks are kept as `\n`), without other control characters nor direction controls; joiners
+/// inside longer text are kept (emoji sequences use them). Returns the trimmed text.
 pub fn paragraphs(raw: &str, max: usize) -> Result<String, TextError> {
     let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
     let trimmed = normalised.trim();
-    if trimmed.is_empty() {
+    if blank(trimmed) {
         return Err(TextError::Empty);
     }
     if trimmed.chars().any(|c| invisible(c) && c != '\n') {
         return Err(TextError::ControlCharacter);
+    }
+    if trimmed.chars().any(direction_control) {
+        return Err(TextError::DirectionControl);
     }
     let actual = trimmed.chars().count();
     if actual > max {
@@ -84,5 +117,22 @@ mod tests {
         assert_eq!(single_line("a\u{FFFE}b", 10), Err(TextError::ControlCharacter));
         assert_eq!(paragraphs("a\u{FDD0}b", 10), Err(TextError::ControlCharacter));
         assert_eq!(single_line("a\u{1FFFF}b", 10), Err(TextError::ControlCharacter));
+    }
+
+    #[test]
+    fn spoofing_characters_are_refused_and_invisible_values_are_blank() {
+        assert_eq!(
+            single_line("李\u{202E}英秀", 10),
+            Err(TextError::DirectionControl)
+        );
+        assert_eq!(
+            paragraphs("文字\u{2066}倒\u{2069}", 10),
+            Err(TextError::DirectionControl)
+        );
+        assert_eq!(single_line("\u{200B}\u{200B}", 10), Err(TextError::Empty));
+        assert_eq!(single_line(" \u{FEFF} ", 10), Err(TextError::Empty));
+        assert_eq!(paragraphs("\u{200B}\n\u{FEFF}", 10), Err(TextError::Empty));
+        assert_eq!(single_line("张\u{200B}三", 10), Err(TextError::ZeroWidth));
+        assert_eq!(paragraphs("好👍\u{200D}🔥", 10).unwrap(), "好👍\u{200D}🔥");
     }
 }

@@ -1,12 +1,11 @@
-//! Accounts, their sessions and tokens, and sign-in throttling. Secrets never reach this module in the
+//! Accounts, their sessions and tokens (sign-in limits are `rate_limits`). Secrets never reach this module in the
 //! clear: passwords arrive as Argon2 hashes, session tokens as SHA-256 hashes.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::authz::{Actor, Role, Scope, ScopeLevel};
-use domain::identity::{FailureState, ThrottlePolicy};
-use sea_orm::sea_query::{Condition, OnConflict};
+use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
@@ -14,7 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{account, department, login_throttle, member, room, session};
+use crate::entity::{account, department, member, room, session};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
 
@@ -361,100 +360,6 @@ impl Store {
             .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
             .filter(session::Column::Id.eq(session_id))
             .filter(session::Column::RevokedAt.is_null())
-            .exec(&self.write)
-            .await?;
-        Ok(())
-    }
-
-    /// The throttle state of each key (a fresh state for a key never seen).
-    pub async fn login_failures(
-        &self,
-        keys: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<FailureState>, StoreError> {
-        let rows: HashMap<String, login_throttle::Model> = login_throttle::Entity::find()
-            .filter(login_throttle::Column::Key.is_in(keys.iter().cloned()))
-            .all(&self.read)
-            .await?
-            .into_iter()
-            .map(|row| (row.key.clone(), row))
-            .collect();
-        Ok(keys
-            .iter()
-            .map(|key| {
-                rows.get(key).map_or_else(
-                    || FailureState::none(now),
-                    |row| FailureState {
-                        failures: u32::try_from(row.failures).unwrap_or(0),
-                        window_start: row.window_start,
-                        locked_until: row.locked_until,
-                    },
-                )
-            })
-            .collect())
-    }
-
-    /// Counts one failed sign-in against each key under its policy, in one transaction.
-    pub async fn record_login_failure(
-        &self,
-        keys: &[(String, ThrottlePolicy)],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let txn = self.write.begin().await?;
-        for (key, policy) in keys {
-            let current = login_throttle::Entity::find_by_id(key.clone())
-                .one(&txn)
-                .await?
-                .map_or_else(
-                    || FailureState::none(now),
-                    |row| FailureState {
-                        failures: u32::try_from(row.failures).unwrap_or(0),
-                        window_start: row.window_start,
-                        locked_until: row.locked_until,
-                    },
-                );
-            let next = policy.record_failure(&current, now);
-            login_throttle::Entity::insert(login_throttle::ActiveModel {
-                key: Set(key.clone()),
-                failures: Set(i32::try_from(next.failures).unwrap_or(i32::MAX)),
-                window_start: Set(next.window_start),
-                locked_until: Set(next.locked_until),
-            })
-            .on_conflict(
-                OnConflict::column(login_throttle::Column::Key)
-                    .update_columns([
-                        login_throttle::Column::Failures,
-                        login_throttle::Column::WindowStart,
-                        login_throttle::Column::LockedUntil,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-        }
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// Deletes throttle records that say nothing any more: their window began before `now` minus the
-    /// longest window and they lock nothing now. Returns how many went.
-    pub async fn forget_stale_throttles(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let stale_before = now - domain::identity::LONGEST_THROTTLE_WINDOW;
-        Ok(login_throttle::Entity::delete_many()
-            .filter(login_throttle::Column::WindowStart.lt(stale_before))
-            .filter(
-                sea_orm::sea_query::Condition::any()
-                    .add(login_throttle::Column::LockedUntil.is_null())
-                    .add(login_throttle::Column::LockedUntil.lt(now)),
-            )
-            .exec(&self.write)
-            .await?
-            .rows_affected)
-    }
-
-    /// Forgets the failures of a key after a successful sign-in.
-    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        login_throttle::Entity::delete_by_id(key.to_owned())
             .exec(&self.write)
             .await?;
         Ok(())

@@ -152,9 +152,11 @@ impl Store {
             reason,
         };
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+            create_private_dir(dir)
                 .map_err(|err| unreachable(format!("无法创建数据文件夹 {}：{err}", dir.display())))?;
         }
+        create_private_file(path)
+            .map_err(|err| unreachable(format!("无法创建数据库文件 {}：{err}", path.display())))?;
         let url = format!("sqlite://{}", path.display());
         let open = |read_only: bool, size: u32| {
             let mut options = ConnectOptions::new(url.clone());
@@ -244,16 +246,36 @@ impl Store {
         }
     }
 
-    /// Writes a consistent copy of a SQLite database to `out` while others keep using it.
-    /// (PostgreSQL is copied with its own `pg_dump`, which the binary runs.)
+    /// Writes a consistent copy of a SQLite database to `out` while others keep using it, readable
+    /// by the owner only, without sign-in sessions, API tokens and rate-limit records (a restored
+    /// copy must not let old tokens in). (PostgreSQL is copied with its own `pg_dump`, which the binary
+    /// runs, leaving out the same tables' rows: `BACKUP_EXCLUDED_TABLES`.)
     pub async fn backup_sqlite_into(&self, out: &Path) -> Result<(), StoreError> {
         debug_assert_eq!(self.backend, Backend::Sqlite);
+        // VACUUM INTO takes an empty file: made first, so the copy is private from its first byte.
+        create_private_file(out).map_err(|err| StoreError::Unreachable {
+            target: out.display().to_string(),
+            reason: err.to_string(),
+        })?;
         let statement = Statement::from_sql_and_values(
             DbBackend::Sqlite,
             "VACUUM INTO ?",
             [out.to_string_lossy().into_owned().into()],
         );
         self.write.execute_raw(statement).await?;
+        let copy = Database::connect(
+            ConnectOptions::new(format!("sqlite://{}", out.display()))
+                .max_connections(1)
+                .sqlx_logging(false)
+                .to_owned(),
+        )
+        .await?;
+        for table in BACKUP_EXCLUDED_TABLES {
+            copy.execute_unprepared(&format!("DELETE FROM {table}")).await?;
+        }
+        // Rewrites the file so the deleted rows leave no trace in free pages.
+        copy.execute_unprepared("VACUUM").await?;
+        let _ = copy.close().await;
         Ok(())
     }
 
@@ -262,6 +284,39 @@ impl Store {
         let _ = self.read.close().await;
         let _ = self.write.close().await;
     }
+}
+
+/// Tables whose rows a backup leaves out: secrets of live sign-ins (their hashes) and rate limits.
+pub const BACKUP_EXCLUDED_TABLES: [&str; 2] = ["sessions", "login_throttle"];
+
+/// Creates `path` empty and readable and writable by its owner only (0600), unless it exists: the
+/// database and its backups hold residents' personal data. SQLite gives its WAL and shared-memory
+/// files the database file's permissions.
+pub fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Creates `dir` and its missing parents; those it creates are for the owner only (0700).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 fn first_line(text: &str) -> String {

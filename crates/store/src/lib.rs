@@ -12,6 +12,7 @@ mod error;
 pub mod members;
 pub mod migration;
 pub mod opinions;
+pub mod rate_limits;
 pub mod roster;
 pub mod scope;
 pub mod sessions;
@@ -19,6 +20,8 @@ pub mod settings;
 pub mod staffing;
 pub mod units;
 
-pub use connect::{Backend, DatabaseUrl, PoolState, Store, UrlError};
+pub use connect::{
+    BACKUP_EXCLUDED_TABLES, Backend, DatabaseUrl, PoolState, Store, UrlError, create_private_file,
+};
 pub use error::StoreError;
 pub mod test_support;

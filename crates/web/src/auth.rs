@@ -162,9 +162,12 @@ pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
 }
 
 /// Removes the session cookie.
-pub fn cleared_session_cookie() -> Cookie<'static> {
+pub fn cleared_session_cookie(secure: bool) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, ""))
         .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
         .max_age(cookie::time::Duration::ZERO)
         .build()
 }

@@ -23,7 +23,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable machine-readable code: invalid_input, not_found, conflict, unauthenticated,
-    /// forbidden, rate_limited, payload_too_large, unavailable, internal.
+    /// forbidden, rate_limited, payload_too_large, busy, unavailable, internal.
     pub code: String,
     /// What is wrong and what to do, in Chinese.
     pub message: String,
@@ -40,7 +40,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Unauthenticated | AppError::InvalidCredentials(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -61,7 +61,7 @@ fn public_message(err: &AppError) -> String {
 }
 
 fn retry_after(err: &AppError, response: &mut Response) {
-    if let AppError::RateLimited { retry_after_secs } = err
+    if let AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } = err
         && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
         response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -163,6 +163,47 @@ impl From<PathRejection> for ApiError {
             format!("路径参数有误：{}", rejection.body_text()),
         )
     }
+}
+
+/// Every `/api/` error answers in the API's JSON shape, also those made before a handler runs or by
+/// the framework itself (405 with its `Allow`, 413 from a multipart or byte-stream limit, a 503
+/// timeout), which would otherwise be plain text or empty.
+pub async fn api_errors_as_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "此地址不支持这种请求方法".to_owned()),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求体过大".to_owned()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "请求体的格式不受支持".to_owned()),
+        StatusCode::SERVICE_UNAVAILABLE => ("unavailable", "服务暂时不可用，请稍后再试".to_owned()),
+        StatusCode::INTERNAL_SERVER_ERROR => ("internal", "系统出现内部错误，已记录，请稍后再试".to_owned()),
+        other => ("bad_request", format!("请求有误（{}）", other.as_u16())),
+    };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message,
+            field: None,
+        },
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Response::from_parts(
+        parts,
+        axum::body::Body::from(serde_json::to_vec(&body).unwrap_or_default()),
+    )
 }
 
 /// `axum::Json` whose rejections answer in the API's error format.

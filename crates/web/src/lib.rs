@@ -9,6 +9,7 @@ mod extract;
 mod layout;
 mod observability;
 mod pages;
+mod security;
 
 use std::time::Duration;
 
@@ -34,17 +35,18 @@ pub struct AppState {
     pub app: app::App,
     /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
-    /// The address residents reach the server at (for QR codes); taken from the request when unset.
-    pub public_url: Option<String>,
+    /// The address residents reach the server at (for QR codes and feed links).
+    pub public_url: String,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`client::ClientAddr`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How the HTTP surface is configured.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
     pub secure_cookies: bool,
-    pub public_url: Option<String>,
+    /// `--public-url`, or else the address the server listens on.
+    pub public_url: String,
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
@@ -78,6 +80,10 @@ pub fn router(app: app::App, config: WebConfig) -> Router {
             state.clone(),
             auth::load_caller,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(observability::track))
@@ -86,6 +92,7 @@ pub fn router(app: app::App, config: WebConfig) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(error::api_errors_as_json))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(observability::make_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

@@ -275,6 +275,9 @@ async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     for message in &application.messages {
         println!("{message}");
     }
+    for warning in &application.warnings {
+        eprintln!("{warning}");
+    }
     println!("数据库：{}", options.database.redacted());
     println!(
         "Workroom 已启动：请用浏览器打开 http://{}/",
@@ -340,6 +343,13 @@ async fn backup(database: &DatabaseUrl, out: &Path) -> anyhow::Result<()> {
             if let Some(schema) = search_path_schema(url) {
                 command.arg("--schema").arg(schema);
             }
+            // Live sign-ins' token hashes and rate limits stay out: a restored copy lets no old
+            // token in.
+            for table in store::BACKUP_EXCLUDED_TABLES {
+                command.arg(format!("--exclude-table-data=*.{table}"));
+            }
+            // pg_dump writes into the file as it finds it: made first, for the owner only.
+            store::create_private_file(out).with_context(|| format!("无法创建备份文件 {}", out.display()))?;
             let status = command
                 .arg("--format=custom")
                 .arg("--no-owner")

@@ -29,21 +29,34 @@ pub struct Application {
     web: web::WebConfig,
     /// What start-up did that the operator should know, one line each.
     pub messages: Vec<String>,
+    /// What the operator should change (printed on stderr), one line each.
+    pub warnings: Vec<String>,
 }
 
 impl Application {
     pub async fn build(options: &ServeOptions, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let app = open_app(&options.database, clock).await?;
         let mut messages = Vec::new();
+        let mut warnings = Vec::new();
         if options.demo {
             messages.extend(demo_message(&app).await?);
         }
         let listener = TcpListener::bind(&options.addr)
             .await
             .map_err(|err| anyhow::anyhow!("无法在 {} 上监听：{}", options.addr, describe_io(&err)))?;
+        let public_url = if let Some(url) = &options.public_url {
+            url.clone()
+        } else {
+            let listening = format!("http://{}", describe_listen(listener.local_addr()));
+            let warning = format!(
+                "未设置 --public-url（WORKROOM_PUBLIC_URL）：海报、公告上的二维码和日历订阅链接将使用监听地址 {listening}；请设置群众可访问的网址。"
+            );
+            warnings.push(warning);
+            listening
+        };
         let web = web::WebConfig {
             secure_cookies: options.secure_cookies,
-            public_url: options.public_url.clone(),
+            public_url,
             trusted_proxies: options.trusted_proxies.clone(),
         };
         Ok(Self {
@@ -51,6 +64,7 @@ impl Application {
             app,
             web,
             messages,
+            warnings,
         })
     }
 
@@ -96,6 +110,11 @@ async fn anonymise_hourly(app: App) {
             tracing::warn!(error = %err, "clearing stale rate limits failed; it runs again in an hour");
         }
     }
+}
+
+/// The bound address as a URL's host and port.
+fn describe_listen(addr: std::io::Result<SocketAddr>) -> String {
+    addr.map_or_else(|_| "127.0.0.1:8080".to_owned(), |addr| addr.to_string())
 }
 
 /// Opens the database and applies pending migrations.

@@ -62,6 +62,30 @@ async fn backup_writes_a_consistent_copy(db: TestDatabase) {
         ],
     );
     assert!(renamed.status.success(), "{}", common::stderr(&renamed));
+    // A live session and a rate-limit record, which a backup must leave out.
+    let demo = workroom(dir.path(), &["demo", "--database", &url]);
+    assert!(demo.status.success(), "{}", common::stderr(&demo));
+    let source = store::Store::connect(&db.url()).await.unwrap();
+    let city = source.credentials("demo-city").await.unwrap().unwrap().account;
+    let now = chrono::Utc::now();
+    source
+        .create_session(
+            city.id,
+            &"ab".repeat(32),
+            store::accounts::SessionKind::Bearer,
+            None,
+            now,
+            now + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
+    let policy = domain::identity::ThrottlePolicy::per_client();
+    source
+        .take_attempt(&[("ip:192.0.2.1".into(), policy)], now)
+        .await
+        .unwrap()
+        .unwrap();
+    source.close().await;
     let out = dir.path().join("copy.backup");
     let output = workroom(
         dir.path(),
@@ -78,6 +102,12 @@ async fn backup_writes_a_consistent_copy(db: TestDatabase) {
         assert!(listing.status.success());
         assert!(String::from_utf8_lossy(&listing.stdout).contains("TABLE DATA"));
         assert!(String::from_utf8_lossy(&listing.stdout).contains("division_names"));
+        let data_of = |table: &str| {
+            String::from_utf8_lossy(&listing.stdout)
+                .lines()
+                .any(|l| l.contains("TABLE DATA") && l.split_whitespace().any(|w| w == table))
+        };
+        assert!(data_of("accounts") && !data_of("sessions") && !data_of("login_throttle"));
     } else {
         // The copy is a database of its own holding the change.
         let copy = store::Store::connect(&app::DatabaseUrl::Sqlite(out.clone()))
@@ -90,6 +120,24 @@ async fn backup_writes_a_consistent_copy(db: TestDatabase) {
             .unwrap()
             .unwrap();
         assert_eq!(street.division.name, "备份测试街道");
+        assert!(
+            copy.session(&"ab".repeat(32), chrono::Utc::now())
+                .await
+                .unwrap()
+                .is_none(),
+            "a restored copy lets no old token in"
+        );
+        assert!(
+            copy.credentials("demo-city").await.unwrap().is_some(),
+            "accounts are kept"
+        );
+        copy.close().await;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the backup holds residents' data");
     }
     let again = workroom(
         dir.path(),

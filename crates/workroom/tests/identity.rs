@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestApp, new_client};
+use common::{TestApp, count_of, new_client, statuses_in_parallel};
 use reqwest::Method;
 use serde_json::{Value, json};
 use store::on_both_databases;
@@ -162,6 +162,52 @@ async fn fifty_wrong_passwords_are_throttled(db: TestDatabase) {
         200,
         "the lock lifts"
     );
+}
+
+fn login_request(app: &TestApp, username: &str, password: &str) -> reqwest::RequestBuilder {
+    new_client()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "username": username, "password": password }))
+}
+
+async fn parallel_guesses_cannot_outrun_the_limits(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    // 40 guesses at one username at once: the attempt is counted before the hashing, so exactly
+    // five are evaluated (checking first and recording after let all 40 through).
+    let statuses = statuses_in_parallel(
+        (0..40)
+            .map(|_| login_request(&app, "demo-street", "guess-guess-guess"))
+            .collect(),
+    )
+    .await;
+    assert_eq!(
+        (count_of(&statuses, 401), count_of(&statuses, 429)),
+        (5, 35),
+        "{statuses:?}"
+    );
+    // 40 guesses at once across usernames from one address: exactly the per-address limit.
+    let statuses = statuses_in_parallel(
+        (0..40)
+            .map(|n| login_request(&app, &format!("nobody-{n:02}"), "guess-guess-guess"))
+            .collect(),
+    )
+    .await;
+    assert_eq!(
+        (count_of(&statuses, 401), count_of(&statuses, 429)),
+        (15, 25),
+        "20 from this address in all, five of them above: {statuses:?}"
+    );
+}
+
+async fn a_right_password_does_not_wipe_the_failures_before_it(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    for _ in 0..4 {
+        assert_eq!(login(&app, "demo-staff", "guess-guess-guess").await.status(), 401);
+    }
+    assert_eq!(login(&app, "demo-staff", "workroom-demo").await.status(), 200);
+    // The success takes back only its own attempt: one more failure locks the username.
+    assert_eq!(login(&app, "demo-staff", "guess-guess-guess").await.status(), 401);
+    assert_eq!(login(&app, "demo-staff", "workroom-demo").await.status(), 429);
 }
 
 async fn sessions_end_at_logout_and_at_expiry(db: TestDatabase) {
@@ -541,6 +587,8 @@ on_both_databases!(
     every_demo_account_signs_in_and_sees_its_role_and_scope,
     bad_sign_ins_get_clear_refusals,
     fifty_wrong_passwords_are_throttled,
+    parallel_guesses_cannot_outrun_the_limits,
+    a_right_password_does_not_wipe_the_failures_before_it,
     sessions_end_at_logout_and_at_expiry,
     cookie_borne_changes_need_the_csrf_token,
     a_new_account_must_change_its_initial_password,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, call, get_text, hidden_value, new_client};
+use common::{TestApp, call, count_of, get_text, hidden_value, new_client, statuses_in_parallel};
 use reqwest::Method;
 use serde_json::{Value, json};
 use store::on_both_databases;
@@ -278,6 +278,15 @@ async fn a_case_runs_the_street_route_to_the_residents_rating(db: TestDatabase) 
     let (status, seen) = call(&app, &dept, Method::GET, &format!("/api/v1/opinions/{id}"), None).await;
     assert_eq!(status, 200);
     assert_eq!(seen["contact_phone"], "13900005555");
+    // ... but never the tracking code, with which it could rate its own handling before the resident.
+    let shown = seen["tracking_code"].as_str().unwrap();
+    assert!(shown.ends_with("-****-****") && shown != code, "{shown}");
+    let (dept_page, _) = app.page_session("demo-dept").await;
+    let html = get_text(&dept_page, &app.url(&format!("/admin/opinions/{id}"))).await;
+    assert!(
+        html.contains("洪桥街道公共服务办公室") && !html.contains(&code),
+        "the case page hides the code"
+    );
     let (status, _) = call(
         &app,
         &petition,
@@ -1023,6 +1032,48 @@ async fn track_guess(app: &TestApp, forwarded_for: &str) -> u16 {
         .as_u16()
 }
 
+fn submission_request(app: &TestApp, phone: &str) -> reqwest::RequestBuilder {
+    new_client()
+        .post(app.url(&format!("/api/v1/public/rooms/{HONGQIAO}/opinions")))
+        .json(&submission(phone))
+}
+
+async fn limits_hold_under_parallel_requests(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    // One phone, twelve submissions at once: exactly the five a day get through.
+    let statuses =
+        statuses_in_parallel((0..12).map(|_| submission_request(&app, "13900007777")).collect()).await;
+    assert_eq!(
+        (count_of(&statuses, 201), count_of(&statuses, 429)),
+        (5, 7),
+        "{statuses:?}"
+    );
+    // One address, 40 phones at once: exactly 30 an hour in all, the five above among them.
+    let statuses = statuses_in_parallel(
+        (0..40)
+            .map(|n| submission_request(&app, &format!("1370000{n:04}")))
+            .collect(),
+    )
+    .await;
+    assert_eq!(
+        (count_of(&statuses, 201), count_of(&statuses, 429)),
+        (25, 15),
+        "{statuses:?}"
+    );
+    // 40 guessed codes at once: exactly 20 are looked up.
+    let statuses = statuses_in_parallel(
+        (0..40)
+            .map(|_| new_client().get(app.url("/api/v1/public/track/AAAA-AAAA-AAAA")))
+            .collect(),
+    )
+    .await;
+    assert_eq!(
+        (count_of(&statuses, 404), count_of(&statuses, 429)),
+        (20, 20),
+        "{statuses:?}"
+    );
+}
+
 async fn behind_a_trusted_proxy_limits_count_each_resident(db: TestDatabase) {
     // The test client connects from 127.0.0.1, here the trusted reverse proxy.
     let app = TestApp::spawn_behind(db, true, vec!["127.0.0.1".parse().unwrap()]).await;
@@ -1058,6 +1109,7 @@ on_both_databases!(
     a_case_runs_the_street_route_to_the_residents_rating,
     a_dissatisfied_resident_gets_a_review_by_the_street_lead,
     behind_a_trusted_proxy_limits_count_each_resident,
+    limits_hold_under_parallel_requests,
     without_a_trusted_proxy_the_forwarded_header_is_ignored,
     petition_matters_are_fed_back_to_the_member,
     the_public_form_and_the_staff_page_work_without_javascript

@@ -2,7 +2,7 @@
 //! a member's report, list in scope, a member's year with the activity behind every point, the score
 //! sheet, and the districts' own activity kinds.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_activities, record_activity))
         .routes(routes!(get_activity, update_activity))
-        .routes(routes!(add_photo))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_photo))
+                .layer(DefaultBodyLimit::max(
+                    documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
         .routes(routes!(remove_photo))
         .routes(routes!(confirm_activity))
         .routes(routes!(return_activity))

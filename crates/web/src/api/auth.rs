@@ -131,7 +131,11 @@ async fn logout(
     ApiCaller(caller): ApiCaller,
 ) -> Result<Response, ApiError> {
     state.app.logout(&caller.auth).await?;
-    Ok((StatusCode::NO_CONTENT, jar.add(cleared_session_cookie())).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.add(cleared_session_cookie(state.secure_cookies)),
+    )
+        .into_response())
 }
 
 /// The signed-in account, its role and scope.

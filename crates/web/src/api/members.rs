@@ -1,7 +1,7 @@
 //! `/api/v1/members/import`: the member roster import, for other systems.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,12 +12,23 @@ use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 
+/// Only the roster upload and the photo take bodies above the 1 MiB every other route keeps.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(import_members))
         .routes(routes!(list_members))
         .routes(routes!(get_member, update_member))
-        .routes(routes!(upload_member_photo, remove_member_photo))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_members))
+                .layer(DefaultBodyLimit::max(app::roster::MAX_ROSTER_BYTES + 64 * 1024)),
+        )
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_member_photo, remove_member_photo))
+                .layer(DefaultBodyLimit::max(
+                    documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -86,10 +86,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(opinions::router())
         .merge(insights::router())
-        .merge(activities::router().layer(axum::extract::DefaultBodyLimit::max(
-            documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
-        )))
-        .merge(members::router().layer(axum::extract::DefaultBodyLimit::max(
-            app::roster::MAX_ROSTER_BYTES + 64 * 1024,
-        )))
+        .merge(activities::router())
+        .merge(members::router())
 }

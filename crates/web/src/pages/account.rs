@@ -39,16 +39,18 @@ pub(super) struct NextParam {
     next: String,
 }
 
-fn login_csrf_cookie(value: String) -> Cookie<'static> {
+fn login_csrf_cookie(value: String, secure: bool) -> Cookie<'static> {
     Cookie::build((LOGIN_CSRF_COOKIE, value))
         .path("/login")
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(secure)
         .max_age(cookie::time::Duration::hours(2))
         .build()
 }
 
 pub(super) async fn login_form(
+    State(state): State<AppState>,
     page: PageContext,
     jar: CookieJar,
     Query(params): Query<NextParam>,
@@ -69,7 +71,7 @@ pub(super) async fn login_form(
         username: String::new(),
         error: String::new(),
     };
-    (jar.add(login_csrf_cookie(csrf)), form).into_response()
+    (jar.add(login_csrf_cookie(csrf, state.secure_cookies)), form).into_response()
 }
 
 #[derive(Deserialize)]
@@ -104,7 +106,12 @@ pub(super) async fn login_submit(
             username: form.username.clone(),
             error,
         };
-        let mut response = (status, jar.add(login_csrf_cookie(csrf)), body).into_response();
+        let mut response = (
+            status,
+            jar.add(login_csrf_cookie(csrf, state.secure_cookies)),
+            body,
+        )
+            .into_response();
         if let Some(secs) = retry
             && let Ok(value) = HeaderValue::from_str(&secs.to_string())
         {
@@ -150,6 +157,13 @@ pub(super) async fn login_submit(
                 Some(retry_after_secs),
             )
         }
+        Err(AppError::Busy { retry_after_secs }) => again(
+            page,
+            jar,
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("此刻登录的人较多，请 {retry_after_secs} 秒后再试。"),
+            Some(retry_after_secs),
+        ),
         Err(err @ (AppError::InvalidCredentials(_) | AppError::Invalid { .. })) => {
             again(page, jar, StatusCode::UNAUTHORIZED, err.to_string(), None)
         }
@@ -178,7 +192,11 @@ pub(super) async fn logout(
     if let Err(err) = state.app.logout(&caller.auth).await {
         return PageError::new(page, err).into_response();
     }
-    (jar.add(cleared_session_cookie()), Redirect::to("/")).into_response()
+    (
+        jar.add(cleared_session_cookie(state.secure_cookies)),
+        Redirect::to("/"),
+    )
+        .into_response()
 }
 
 #[derive(Template, WebTemplate)]

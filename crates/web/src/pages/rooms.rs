@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use chrono::Datelike;
 
 use app::{AppError, PublicMember, Room};
@@ -244,12 +243,11 @@ pub(super) struct PosterPage {
 pub(super) async fn poster(
     State(state): State<AppState>,
     page: PageContext,
-    headers: HeaderMap,
     PagePath(id): PagePath<i64>,
 ) -> Result<PosterPage, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
     let public = state.app.public_room(id).await.map_err(fail)?;
-    let room_url = format!("{}/rooms/{}", public_base(&state, &headers), public.room.id);
+    let room_url = format!("{}/rooms/{}", public_base(&state), public.room.id);
     let qr_svg = documents::qr::svg_for_url(&room_url, 240, "扫码打开工作室页面")
         .map_err(|err| fail(AppError::Internal(format!("QR code: {err}"))))?;
     let today = state.app.clock().today();
@@ -264,24 +262,9 @@ pub(super) async fn poster(
     })
 }
 
-/// The address residents use to reach this server: the configured public URL, or what the request
-/// came in on.
-pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    let proto = if proto == "https" { "https" } else { "http" };
-    let host: String = host
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        .collect();
-    format!("{proto}://{host}")
+/// The address residents use to reach this server, for QR codes and feed links: the configured public
+/// URL, or else the address the server listens on (start-up warns). Never the request's `Host`, which
+/// any client can set (`Host: evil.example` would otherwise be printed on a poster).
+pub(crate) fn public_base(state: &AppState) -> &str {
+    state.public_url.trim_end_matches('/')
 }

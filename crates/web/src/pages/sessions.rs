@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -316,12 +316,11 @@ pub(super) struct NoticePage {
 pub(super) async fn notice(
     State(state): State<AppState>,
     page: PageContext,
-    headers: HeaderMap,
     PagePath(id): PagePath<i64>,
 ) -> Result<NoticePage, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
     let (room, session) = state.app.public_notice(id).await.map_err(fail)?;
-    let room_url = format!("{}/rooms/{}", public_base(&state, &headers), room.id);
+    let room_url = format!("{}/rooms/{}", public_base(&state), room.id);
     let qr_svg = documents::qr::svg_for_url(&room_url, 200, "扫码打开工作室页面")
         .map_err(|err| fail(AppError::Internal(format!("QR code: {err}"))))?;
     Ok(NoticePage {
@@ -344,12 +343,11 @@ pub(super) async fn notice(
 pub(super) async fn room_feed(
     State(state): State<AppState>,
     page: PageContext,
-    headers: HeaderMap,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
     let today = state.app.clock().today();
-    let base = public_base(&state, &headers);
+    let base = public_base(&state);
     let mut events = Vec::new();
     let mut room_name = String::new();
     for year in [today.year(), today.year() + 1] {
@@ -395,7 +393,7 @@ pub(super) async fn room_feed(
             });
         }
     }
-    let body = documents::ical::feed(&format!("{room_name}接待日"), &feed_host(&base), &events);
+    let body = documents::ical::feed(&format!("{room_name}接待日"), &feed_host(base), &events);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -410,12 +408,11 @@ pub(super) async fn room_feed(
 pub(super) async fn member_feed(
     State(state): State<AppState>,
     page: PageContext,
-    headers: HeaderMap,
     PagePath(token): PagePath<String>,
 ) -> Result<Response, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
     let duties = state.app.member_feed(&token).await.map_err(fail)?;
-    let base = public_base(&state, &headers);
+    let base = public_base(&state);
     let events: Vec<documents::ical::FeedEvent> = duties
         .iter()
         .map(|(room, s)| documents::ical::FeedEvent {
@@ -437,7 +434,7 @@ pub(super) async fn member_feed(
             cancelled: s.status == domain::calendar::SessionStatus::Cancelled,
         })
         .collect();
-    let body = documents::ical::feed("我的接待日", &feed_host(&base), &events);
+    let body = documents::ical::feed("我的接待日", &feed_host(base), &events);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -470,7 +467,6 @@ pub(super) async fn member_feed_form(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    headers: HeaderMap,
     uri: axum::http::Uri,
     PageForm(form): PageForm<FeedForm>,
 ) -> Result<Response, PageError> {
@@ -493,7 +489,7 @@ pub(super) async fn member_feed_form(
             .map_err(|err| PageError::new(page.clone(), err))?;
         Some(format!(
             "{}/feeds/members/{token}/calendar.ics",
-            public_base(&state, &headers)
+            public_base(&state)
         ))
     };
     super::account::me_page(&state, page, &caller, link).await

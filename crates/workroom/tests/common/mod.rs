@@ -38,14 +38,24 @@ impl TestApp {
 
     /// Starts the server with the demo set, trusting these reverse proxies' `X-Forwarded-For`.
     pub async fn spawn_behind(db: TestDatabase, demo: bool, trusted_proxies: Vec<std::net::IpAddr>) -> Self {
-        let options = ServeOptions {
+        Self::spawn_configured(db, demo, |options| options.trusted_proxies = trusted_proxies).await
+    }
+
+    /// Starts the server with options changed by `configure` (secure cookies, a public URL …).
+    pub async fn spawn_configured(
+        db: TestDatabase,
+        demo: bool,
+        configure: impl FnOnce(&mut ServeOptions),
+    ) -> Self {
+        let mut options = ServeOptions {
             addr: "127.0.0.1:0".into(),
             database: db.url(),
             demo,
             secure_cookies: false,
             public_url: None,
-            trusted_proxies,
+            trusted_proxies: Vec::new(),
         };
+        configure(&mut options);
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap(),
         ));
@@ -241,4 +251,32 @@ pub async fn call(
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// Sends `requests` all at once, each on its own task and connection, and returns their statuses in
+/// order: for limits that must hold under concurrency, not only one request after another.
+pub async fn statuses_in_parallel(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            tokio::spawn(async move {
+                request
+                    .send()
+                    .await
+                    .expect("the server answers")
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        statuses.push(task.await.expect("the request task ends"));
+    }
+    statuses
+}
+
+/// How many of `statuses` are `status`.
+pub fn count_of(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
 }
