@@ -96,7 +96,7 @@ pub fn check_year(year: i32, today: NaiveDate) -> Result<(), AppError> {
     }
 }
 
-fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     (
         NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
         NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
@@ -387,6 +387,15 @@ impl App {
     pub async fn members_duty(&self, acting: &Acting, year: i32) -> Result<Vec<MemberDuty>, AppError> {
         check_year(year, self.clock().today())?;
         let members = self.members(acting).await?;
+        self.duty_of(members, year).await
+    }
+
+    /// The count against the minimum and the points of `year` for each of `members`.
+    pub(crate) async fn duty_of(
+        &self,
+        members: Vec<MemberRecord>,
+        year: i32,
+    ) -> Result<Vec<MemberDuty>, AppError> {
         if members.is_empty() {
             return Ok(Vec::new());
         }

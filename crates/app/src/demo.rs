@@ -17,6 +17,7 @@ use store::sessions::NewSession;
 use store::settings::DEMO_LOADED_AT;
 use store::units::{DivisionIds, NewRoom, Room};
 
+use crate::Acting;
 use crate::auth::{account_error, hash_password};
 use crate::{App, AppError};
 
@@ -292,6 +293,7 @@ impl App {
                 scope: account.scope_name,
             });
         }
+        self.demo_annual_summaries().await?;
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;
         Ok(DemoOutcome::Loaded { accounts: printed })
     }
@@ -913,3 +915,50 @@ impl App {
             .ok_or_else(|| AppError::Internal("demo case vanished".into()))
     }
 }
+
+impl App {
+    /// This year's annual summaries (R14), through the use cases: 越秀区 submitted by its district
+    /// staff, 海珠区 in draft, 荔湾区 returned by the city general office; the rest not started.
+    async fn demo_annual_summaries(&self) -> Result<(), AppError> {
+        let year = self.clock().today().year();
+        let district = self
+            .store()
+            .credentials("demo-district")
+            .await?
+            .ok_or_else(|| AppError::Internal("demo-district missing".into()))?;
+        let yuexiu = Acting::Account(district.account.actor());
+        self.save_annual_text(&yuexiu, "440104", year, DEMO_SUMMARY_TEXT)
+            .await?;
+        self.submit_annual_summary(&yuexiu, "440104", year).await?;
+        let operator = Acting::Operator;
+        self.save_annual_text(
+            &operator,
+            "440105",
+            year,
+            "二、主要工作\n全区各工作室按单月 15 日开展接待，正在整理各街道材料。\n",
+        )
+        .await?;
+        self.save_annual_text(&operator, "440103", year, DEMO_SUMMARY_TEXT)
+            .await?;
+        self.submit_annual_summary(&operator, "440103", year).await?;
+        self.return_annual_summary(
+            &operator,
+            "440103",
+            year,
+            "“存在问题”部分过于笼统，请结合接待日公告张贴情况具体说明后重新报送。",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The district's own part of a demo summary, as a district office writes it.
+const DEMO_SUMMARY_TEXT: &str = "二、主要工作
+全区以委员工作室为平台，坚持单月 15 日委员接待日制度，组织委员开展基层调研、政策宣讲和居民协商，推动老旧小区停车难、加装电梯等群众关切问题的解决。
+三、经验做法
+一是接待日前通过社区公告栏和网上工作室公布接待委员和时间地点；二是群众意见登记后分类办理，结果及时反馈；三是委员履职情况按季度通报。
+四、存在问题
+个别工作室接待公告张贴不够及时，部分委员参加活动次数偏少。
+五、下一年度工作计划
+落实接待公告提前张贴要求，督促委员每年参加社区活动不少于规定次数，推动集中反映的问题形成提案和社情民意信息。
+";

@@ -131,6 +131,16 @@ impl App {
         let scope = acting.scope();
         refuse_departments(&scope)?;
         crate::activities::check_year(year, self.clock().today())?;
+        self.concentrated_in(&scope, year).await
+    }
+
+    /// The concentrated opinions of `year` in the rooms of `scope` (the annual summary counts them).
+    pub(crate) async fn concentrated_in(
+        &self,
+        scope: &Scope,
+        year: i32,
+    ) -> Result<Vec<ConcentratedOpinions>, AppError> {
+        let scope = *scope;
         let rooms = self.store().rooms_in_scope(&scope).await?;
         let room_names: HashMap<i64, String> = rooms.iter().map(|r| (r.id, r.name.clone())).collect();
         let room_ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();

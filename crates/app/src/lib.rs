@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod activities;
+pub mod annual;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

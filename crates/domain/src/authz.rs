@@ -119,6 +119,17 @@ pub struct Place {
     pub room_id: Option<i64>,
 }
 
+impl Place {
+    /// A district as a whole (its summary, its calendar).
+    pub fn district(district_id: i64) -> Self {
+        Self {
+            district_id: Some(district_id),
+            street_id: None,
+            room_id: None,
+        }
+    }
+}
+
 /// The part of the organisation an account works in (工作范围).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -254,13 +265,24 @@ pub enum Action {
     RecordActivities,
     /// Define a district's own activity kinds (本地区特色, R10): the district and the city.
     DefineActivityKinds,
+    /// Write and submit a district's annual summary (年度工作总结, R14): that district's staff.
+    WriteAnnualSummary,
+    /// Receive or return the districts' annual summaries: the city general office.
+    ReviewAnnualSummaries,
+    /// Read a district's annual summary and its figures: that district and the city.
+    ViewAnnualSummary,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
 pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
     match action {
         // The audit trail and the rules themselves belong to the city general office.
-        Action::ViewAudit | Action::EditRules => actor.role == Role::CityOffice,
+        Action::ViewAudit | Action::EditRules | Action::ReviewAnnualSummaries => {
+            actor.role == Role::CityOffice
+        }
+        Action::WriteAnnualSummary => {
+            actor.role == Role::DistrictStaff && target.district_id.is_some() && actor.scope.covers(target)
+        }
         Action::ManageAccounts
         | Action::ManageDivisions
         | Action::ManageMembers
@@ -277,11 +299,14 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
             }
             _ => false,
         },
-        Action::ManageCalendar | Action::DefineActivityKinds => match actor.role {
-            Role::CityOffice => true,
-            Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),
-            _ => false,
-        },
+        // A district's own things (its calendar, its activity kinds, its annual summary to read).
+        Action::ManageCalendar | Action::DefineActivityKinds | Action::ViewAnnualSummary => {
+            match actor.role {
+                Role::CityOffice => true,
+                Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),
+                _ => false,
+            }
+        }
         Action::GrantRole(role) => match actor.role {
             Role::CityOffice => true,
             // A district may staff its own district, but never create city-wide powers.

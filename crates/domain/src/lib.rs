@@ -3,6 +3,7 @@
 //! Nothing here does I/O, runs async code or knows a database: storage and HTTP stand on these types.
 
 pub mod activity;
+pub mod annual;
 pub mod authz;
 pub mod calendar;
 pub mod department;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod annual;
 pub mod audit;
 pub mod calendar;
 mod connect;

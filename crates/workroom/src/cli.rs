@@ -73,6 +73,25 @@ enum Command {
     /// The reception calendar: reception days and the official holiday arrangements
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Write reports from the records
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// A district's annual summary (年度工作总结, R14) as a Word document: the submitted version once
+    /// submitted, the draft otherwise; the figures come from the records
+    Annual {
+        /// The district's name, e.g. 越秀区 (or 越秀)
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        year: i32,
+        /// The .docx file to write (must not exist yet)
+        #[arg(long, value_name = "FILE.docx")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,6 +270,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             import_members(&database, &file, dry_run).await
         }
         Command::Calendar(command) => calendar(&database, command).await,
+        Command::Report(ReportCommand::Annual { district, year, out }) => {
+            annual_report(&database, &district, year, &out).await
+        }
         Command::Audit(AuditCommand::Verify) => {
             let app = open_app(&database, Arc::new(SystemClock)).await?;
             let report = app.verify_audit(&Acting::Operator).await;
@@ -307,6 +329,23 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+async fn annual_report(database: &DatabaseUrl, district: &str, year: i32, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        bail!("文件 {} 已存在，请换一个文件名", out.display());
+    }
+    let app = open_app(database, Arc::new(SystemClock)).await?;
+    let result = app.annual_summary_docx_for(district, year).await;
+    app.store().clone().close().await;
+    let (_, bytes) = result?;
+    std::fs::write(out, &bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+    println!(
+        "已写出 {district} {year} 年度工作总结：{}（{} 字节）。",
+        out.display(),
+        bytes.len()
+    );
+    Ok(())
 }
 
 async fn backup(database: &DatabaseUrl, out: &Path) -> anyhow::Result<()> {

@@ -66,10 +66,13 @@ fn path_matches(template: &str, path: &str) -> bool {
     let template: Vec<&str> = template.split('/').collect();
     let path: Vec<&str> = path.split('/').collect();
     template.len() == path.len()
-        && template
-            .iter()
-            .zip(&path)
-            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
+        && template.iter().zip(&path).all(|(t, p)| {
+            // `{id}`, or `{year}.docx`: a parameter with a fixed suffix.
+            let parameter = t.starts_with('{')
+                && t.find('}')
+                    .is_some_and(|end| p.len() > t.len() - end - 1 && p.ends_with(&t[end + 1..]));
+            parameter || t == p
+        })
 }
 
 async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase) {
@@ -697,6 +700,66 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/admin/insights",
             [LOGIN, 200, 200, 200, 200, 200, 403, 403, 200],
+        ),
+        // Annual summaries (R14): each district writes and submits its own, the city receives or
+        // returns; nobody else reads them. 2025 and 2024 of 越秀区 start empty in the demo.
+        row(
+            Method::GET,
+            "/api/v1/annual-summaries?year=2026",
+            [401, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/annual-summaries/440104/2026",
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/annual-summaries/440104/2026.docx",
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::PUT,
+            "/api/v1/annual-summaries/440104/2025",
+            json!({ "text": "二、主要工作\n矩阵 {who}" }),
+            [401, 403, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/annual-summaries/440104/2025/submit",
+            [401, 403, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/annual-summaries/440104/2025/receive",
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::PUT,
+            "/api/v1/annual-summaries/440104/2024",
+            json!({ "text": "二、主要工作\n矩阵 {who}" }),
+            [401, 403, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/annual-summaries/440104/2024/submit",
+            [401, 403, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/annual-summaries/440104/2024/return",
+            json!({ "reason": "矩阵退回 {who}" }),
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/annual-summaries?year=2026",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/admin/annual-summaries/440104/2026",
+            [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
         ),
         row(
             Method::GET,

@@ -4,6 +4,8 @@ pub mod account;
 pub mod activity;
 pub mod activity_member;
 pub mod activity_photo;
+pub mod annual_summary;
+pub mod annual_summary_version;
 pub mod audit_head;
 pub mod audit_log;
 pub mod blocked_date;

@@ -16,6 +16,7 @@ mod m20261130_000011_member_photos;
 mod m20261130_000012_room_places;
 mod m20261130_000013_activities;
 mod m20261130_000014_opinions;
+mod m20261203_000015_annual_summaries;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_room_places::Migration),
             Box::new(m20261130_000013_activities::Migration),
             Box::new(m20261130_000014_opinions::Migration),
+            Box::new(m20261203_000015_annual_summaries::Migration),
         ]
     }
 }

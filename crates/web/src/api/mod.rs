@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activities;
+mod annual;
 mod audit;
 mod auth;
 mod calendar;
@@ -35,6 +36,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         description = "广州市政协委员进社区工作平台的 JSON 接口。错误一律以 {\"error\": {\"code\", \"message\"}} 返回。",
         version = "1"
     ),
+    paths(annual::summary_docx),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     tags(
         (name = "divisions", description = "行政区划：区、镇（街）、社区（村）"),
@@ -49,6 +51,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "activities", description = "履职活动（R10）、每年最低次数（R5）与积分（R14）：登记、确认、积分表"),
         (name = "opinions", description = "群众意见（R11、R13）：网上提交与查询、来访登记、分办流转、满意度评价"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
+        (name = "annual-summaries", description = "年度工作总结（R14）：区政协撰写报送，市政协办公厅接收或退回；数据由系统汇总"),
     ),
     modifiers(&BearerAuth)
 )]
@@ -86,6 +89,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(opinions::router())
         .merge(insights::router())
+        .merge(annual::router())
         .merge(activities::router())
         .merge(members::router())
 }

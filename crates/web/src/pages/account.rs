@@ -220,6 +220,8 @@ pub(super) struct MePage {
     waiting_cases: usize,
     /// Reads concentrated opinions (everyone but departments).
     sees_insights: bool,
+    /// Writes or receives annual summaries (districts, the city).
+    sees_annual_summaries: bool,
 }
 
 pub(super) async fn me(
@@ -273,6 +275,7 @@ pub(super) async fn me_page(
     Ok(MePage {
         waiting_cases,
         sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
+        sees_annual_summaries: app::App::sees_annual_summaries(&acting),
         overdue_cases,
         page,
         account: caller.auth.account.clone(),

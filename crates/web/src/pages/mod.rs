@@ -4,6 +4,7 @@
 mod account;
 mod activities;
 mod admin;
+mod annual;
 mod calendar;
 mod insights;
 mod member_admin;
@@ -122,6 +123,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/opinions/{id}/actions", post(opinions::step))
         .route("/admin/duty", get(activities::duty))
         .route("/admin/insights", get(insights::insights))
+        .route("/admin/annual-summaries", get(annual::list))
+        .route(
+            "/admin/annual-summaries/{code}/{year}",
+            get(annual::show).post(annual::act),
+        )
         .route("/admin/insights/social-report.docx", post(insights::draft_docx))
         .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))
         .route(
