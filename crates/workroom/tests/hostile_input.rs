@@ -990,6 +990,113 @@ async fn members_keep_hostile_text_as_text(db: TestDatabase) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The social-report draft (.docx): title and text as the member edited them
+// ---------------------------------------------------------------------------------------------------
+
+/// Every text run (`<w:t>`) of a Word document, read from `word/document.xml` and unescaped once.
+/// (docx-rs's reader decodes entities twice, so it would take `&lt;` typed by a member for `<`.)
+fn docx_texts(bytes: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    docx_rs::read_docx(bytes).expect("a well-formed Word document");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("the document part")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut texts = Vec::new();
+    let mut rest = xml.as_str();
+    while let Some(at) = rest.find("<w:t") {
+        rest = &rest[at + 4..];
+        if !rest.starts_with([' ', '>']) {
+            continue; // <w:tab/>, <w:tbl> …
+        }
+        let open = rest.find('>').unwrap();
+        let close = rest.find("</w:t>").unwrap();
+        texts.push(xml_unescape(&rest[open + 1..close]));
+        rest = &rest[close..];
+    }
+    texts
+}
+
+fn xml_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(';').expect("an entity ends") + at;
+        let entity = &rest[at + 1..end];
+        let c = match entity {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => {
+                let code = match entity.strip_prefix("#x") {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => entity.trim_start_matches('#').parse(),
+                };
+                char::from_u32(code.unwrap_or_else(|_| panic!("entity &{entity};"))).unwrap()
+            }
+        };
+        out.push(c);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+async fn the_social_report_draft_keeps_hostile_text_as_text(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let member = app.token("demo-member").await;
+    let payloads = payloads();
+    let mut requests = Vec::new();
+    let mut sent = Vec::new();
+    for (field, rule) in [("title", Rule::Line(200)), ("text", Rule::Paragraphs(5000))] {
+        for p in &payloads {
+            let mut body = json!({"title": "关于老旧小区停车难的建议", "text": "一、基本情况\n共 5 件。"});
+            body[field] = json!(p.text);
+            requests.push(
+                app.with_token(Method::POST, "/api/v1/insights/social-report.docx", &member)
+                    .json(&body),
+            );
+            sent.push((field, rule, p));
+        }
+    }
+    let answers = send_all(requests).await;
+    let mut written = 0;
+    for ((field, rule, p), answer) in sent.iter().zip(&answers) {
+        let what = format!("social report {field} {} {}", p.family, short(&p.text));
+        let expected = rule.expect(&p.text);
+        assert!(
+            !(p.always_refused && expected.is_ok()),
+            "{what}: the oracle stores it"
+        );
+        let Ok(Some(value)) = expected else {
+            assert_refused(answer, Some(field), &what);
+            continue;
+        };
+        assert_eq!(answer.status, 200, "{what}: {}", answer.text());
+        let texts = docx_texts(&answer.body);
+        // The title is one run; the text one paragraph a line.
+        let lines: Vec<&str> = match *field {
+            "title" => vec![value.as_str()],
+            _ => value.lines().map(str::trim).filter(|l| !l.is_empty()).collect(),
+        };
+        for line in lines {
+            assert!(
+                texts.iter().any(|t| t == line),
+                "{what}: {line:?} not a run of {texts:?}"
+            );
+        }
+        written += 1;
+    }
+    assert!(written >= 100, "only {written} written");
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Malformed requests to every one of those routes
 // ---------------------------------------------------------------------------------------------------
 
@@ -1231,4 +1338,14 @@ on_both_databases!(
     rooms_keep_hostile_text_as_text,
     members_keep_hostile_text_as_text,
     malformed_requests_are_clear_refusals_that_write_nothing,
+    the_social_report_draft_keeps_hostile_text_as_text,
 );
+
+/// The suite's size: at least 50 payloads for every field, of every family.
+#[test]
+fn the_payload_list_is_long_and_varied() {
+    let payloads = payloads();
+    let families: HashSet<&str> = payloads.iter().map(|p| p.family).collect();
+    assert!(payloads.len() >= 50, "{} payloads", payloads.len());
+    assert_eq!(families.len(), 10, "{families:?}");
+}
