@@ -254,6 +254,10 @@ pub enum Action {
     RecordActivities,
     /// Define a district's own activity kinds (本地区特色, R10): the district and the city.
     DefineActivityKinds,
+    /// Read a room's ledgers (台账, R14) by place: the room's staff, its street lead, its district, the
+    /// city, and the working departments that inspect rooms (R15). Members serving the room read them
+    /// too, which `ledger::ledger_access` decides with the room's members in hand.
+    ReadLedgers,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
@@ -273,6 +277,13 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
         Action::ManageSessions | Action::RecordActivities => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {
+                target.room_id.is_some() && actor.scope.covers(target)
+            }
+            _ => false,
+        },
+        Action::ReadLedgers => match actor.role {
+            Role::CityOffice => true,
+            Role::WorkingDepartment | Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {
                 target.room_id.is_some() && actor.scope.covers(target)
             }
             _ => false,
