@@ -526,6 +526,7 @@ async fn bad_kinds_years_and_rooms_are_refused_clearly(db: TestDatabase) {
     for (path, expected) in [
         ("/admin/rooms/1/ledgers?year=2018", 422),
         ("/admin/rooms/1/ledgers/rules.xlsx?year=2026", 404),
+        ("/admin/rooms/1/ledgers/work?year=2026", 404),
         ("/admin/rooms/1/ledgers/work.xlsx?year=3000", 422),
         ("/admin/rooms/2/ledgers?year=2026", 403),
     ] {

@@ -77,8 +77,11 @@ pub(super) async fn download(
     Query(query): Query<YearOnly>,
 ) -> Result<Response, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
-    let raw = file.strip_suffix(".xlsx").unwrap_or(&file);
-    let kind = crate::api::parse_ledger_kind(raw).map_err(fail)?;
+    let kind = file
+        .strip_suffix(".xlsx")
+        .ok_or_else(|| app::AppError::NotFound("台账以 .xlsx 下载，如 work.xlsx".into()))
+        .and_then(crate::api::parse_ledger_kind)
+        .map_err(fail)?;
     let year = parse_year(query.year.as_deref(), state.app.clock().today()).map_err(fail)?;
     let (ledger, bytes) = state
         .app
