@@ -31,6 +31,7 @@ const STAFF_PAGES = [
   ['demo-district', 'staffing', '/admin/staffing'],
   ['demo-district', 'calendar', '/admin/calendar?year=2024'],
   ['demo-staff', 'sessions', '/admin/rooms/1/sessions?year=2026'],
+  ['demo-staff', 'ledgers', '/admin/rooms/1/ledgers?year=2026'],
   ['demo-district', 'room-admin', '/admin/rooms'],
   ['demo-district', 'members', '/admin/members'],
   ['demo-district', 'member', '/admin/members/1'],

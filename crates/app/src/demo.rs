@@ -197,6 +197,7 @@ impl App {
         )
         .await?;
         self.load_demo_earlier_opinions(&created_rooms[..2]).await?;
+        self.load_demo_other_visitors(&created_rooms[2..]).await?;
 
         let accounts = [
             ("demo-city", "市政协办公厅（演示）", Role::CityOffice, Scope::City),
@@ -881,6 +882,75 @@ impl App {
             for (action, text) in [
                 (A::AnswerOnSpot, "委员现场听取意见，说明已汇总上报，将推动解决。"),
                 (A::Close, "已当场答复。"),
+            ] {
+                let case = self
+                    .store()
+                    .case(id)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("demo case vanished".into()))?;
+                let (to_state, route) = next_state(case.state, case.route, action, staff)
+                    .map_err(|err| AppError::Internal(format!("demo case: {err}")))?;
+                let step = store::opinions::StepWrite {
+                    text: Some(text.to_owned()),
+                    ..store::opinions::StepWrite::new(action, "room_staff", to_state, route)
+                };
+                self.store().apply_case_step(&who, &case, &step, at).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One resident in each of the other rooms over the year, answered and closed, so every room's visitor
+    /// register (群众来访登记) has a line: an online submission in the online room, visitors elsewhere.
+    async fn load_demo_other_visitors(&self, rooms: &[Room]) -> Result<(), AppError> {
+        use domain::opinion::{ActionKind as A, Standing, next_state};
+        use rand::RngCore;
+        let staff = Standing {
+            room_staff: true,
+            ..Standing::NONE
+        };
+        let visitors = [
+            (
+                "北京路步行街周边公共厕所指引标识太少，外地游客经常找不到。",
+                "周女士",
+                "13712340011",
+            ),
+            (
+                "江边步道夜间照明不足，老人晚上散步不安全，希望增设路灯。",
+                "吴先生",
+                "13612340012",
+            ),
+            (
+                "学校门口上下学时段交通拥堵，希望加强疏导。",
+                "冯女士",
+                "13512340013",
+            ),
+            ("村道雨季积水严重，希望修缮排水沟。", "陈伯", "13412340014"),
+        ];
+        for ((content, name, phone), (index, room)) in visitors.into_iter().zip(rooms.iter().enumerate()) {
+            let online = room.kind == RoomKind::Online;
+            let days_ago = 40 + 30 * i64::try_from(index).unwrap_or(0);
+            let at = self.clock().now() - chrono::Duration::days(days_ago);
+            let new = store::opinions::NewCase {
+                tracking_code: domain::opinion::tracking_code(rand::rng().next_u64()),
+                room_id: room.id,
+                district_id: room.district_id,
+                street_id: room.street_id,
+                channel: if online { "online" } else { "visit" },
+                content: content.to_owned(),
+                contact_name: name.to_owned(),
+                contact_phone: Some(phone.to_owned()),
+                community: None,
+                anonymous_to_departments: false,
+                member_id: None,
+                activity_id: None,
+                due_on: None,
+            };
+            let who = Who::system("demo");
+            let id = self.store().create_case(&who, &new, at).await?;
+            for (action, text) in [
+                (A::AnswerOnSpot, "已向群众说明有关情况，并转告相关部门研究。"),
+                (A::Close, "已答复群众。"),
             ] {
                 let case = self
                     .store()

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod divisions;
 mod error;
 pub mod insights;
+pub mod ledgers;
 pub mod members;
 pub mod opinions;
 pub mod rooms;

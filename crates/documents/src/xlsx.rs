@@ -4,7 +4,8 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use chrono::Datelike;
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use thiserror::Error;
 
 use crate::spreadsheet_text::neutralise_formula;
@@ -136,6 +137,109 @@ pub fn write_table(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Re
     workbook.save_to_buffer()
 }
 
+/// How wide a column is drawn for its widest text (CJK characters count double), between 10 and 48.
+fn column_width(header: &str, rows: &[Vec<domain::ledger::Cell>], col: usize) -> f64 {
+    let width = |text: &str| -> usize { text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum() };
+    let widest = rows
+        .iter()
+        .filter_map(|row| match row.get(col) {
+            Some(domain::ledger::Cell::Text(text)) => Some(width(text)),
+            Some(domain::ledger::Cell::Date(_)) => Some(10),
+            Some(domain::ledger::Cell::Number(_)) => Some(6),
+            _ => None,
+        })
+        .chain([width(header)])
+        .max()
+        .unwrap_or(10);
+    #[allow(clippy::cast_precision_loss)]
+    let chars = widest.clamp(10, 48) as f64;
+    chars + 2.0
+}
+
+/// Writes a ledger (台账) in the layout an office keeps: the title (room and year) over all columns, a
+/// bold frozen header row with a filter, then one row a record: dates as Excel dates, numbers as numbers,
+/// text neutralised against formulas. Printed landscape on A4, one page wide, the header repeated.
+pub fn write_ledger(
+    sheet_name: &str,
+    title: &str,
+    headers: &[&str],
+    rows: &[Vec<domain::ledger::Cell>],
+) -> Result<Vec<u8>, XlsxError> {
+    use domain::ledger::Cell as LedgerCell;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
+    let title_format = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let title = neutralise_formula(title);
+    if last_col == 0 {
+        sheet.write_string_with_format(0, 0, &title, &title_format)?;
+    } else {
+        sheet.merge_range(0, 0, 0, last_col, &title, &title_format)?;
+    }
+    sheet.set_row_height(0, 30)?;
+    let header_format = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#E7E6E6");
+    let text_format = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let number_format = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let date_format = Format::new()
+        .set_num_format("yyyy-mm-dd")
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    for (col, header) in headers.iter().enumerate() {
+        let c = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(1, c, neutralise_formula(header), &header_format)?;
+        sheet.set_column_width(c, column_width(header, rows, col))?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let r = u32::try_from(index + 2).unwrap_or(u32::MAX);
+        for (col, cell) in row.iter().enumerate() {
+            let c = u16::try_from(col).unwrap_or(u16::MAX);
+            match cell {
+                LedgerCell::Text(text) => {
+                    sheet.write_string_with_format(r, c, neutralise_formula(text), &text_format)?;
+                }
+                LedgerCell::Number(n) => {
+                    sheet.write_number_with_format(r, c, *n, &number_format)?;
+                }
+                LedgerCell::Date(day) => {
+                    let excel = ExcelDateTime::from_ymd(
+                        u16::try_from(day.year())
+                            .map_err(|_| XlsxError::DateTimeRangeError(day.to_string()))?,
+                        u8::try_from(day.month()).unwrap_or(1),
+                        u8::try_from(day.day()).unwrap_or(1),
+                    )?;
+                    sheet.write_date_with_format(r, c, &excel, &date_format)?;
+                }
+                LedgerCell::Blank => {
+                    sheet.write_blank(r, c, &number_format)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    sheet.autofilter(1, 0, u32::try_from(rows.len() + 1).unwrap_or(u32::MAX), last_col)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 1)?;
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +274,41 @@ mod tests {
         let range = book.worksheet_range_at(0).unwrap().unwrap();
         assert_eq!(range.get((1, 0)), Some(&Data::String("'=1+1".to_owned())));
         assert_eq!(range.get((1, 1)), Some(&Data::Float(20.0)));
+    }
+
+    #[test]
+    fn a_ledger_has_its_title_a_header_and_typed_cells() {
+        use domain::ledger::Cell as L;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 5, 15).unwrap();
+        let rows = vec![vec![
+            L::Date(day),
+            L::Text("=1+1".to_owned()),
+            L::Number(12.0),
+            L::Blank,
+        ]];
+        let bytes = write_ledger(
+            "工作台账",
+            "洪桥 2026 年工作台账",
+            &["日期", "内容", "人数", "备注"],
+            &rows,
+        )
+        .unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(
+            range.get((0, 0)),
+            Some(&Data::String("洪桥 2026 年工作台账".to_owned()))
+        );
+        assert_eq!(range.get((1, 2)), Some(&Data::String("人数".to_owned())));
+        match range.get((2, 0)) {
+            Some(Data::DateTime(dt)) => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                assert_eq!((y, m, d), (2026, 5, 15));
+            }
+            other => panic!("a date cell, not {other:?}"),
+        }
+        assert_eq!(range.get((2, 1)), Some(&Data::String("'=1+1".to_owned())));
+        assert_eq!(range.get((2, 2)), Some(&Data::Float(12.0)));
     }
 
     #[test]

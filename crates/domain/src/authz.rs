@@ -271,6 +271,10 @@ pub enum Action {
     ReviewAnnualSummaries,
     /// Read a district's annual summary and its figures: that district and the city.
     ViewAnnualSummary,
+    /// Read a room's ledgers (台账, R14) by place: the room's staff, its street lead, its district, the
+    /// city, and the working departments that inspect rooms (R15). Members serving the room read them
+    /// too, which `ledger::ledger_access` decides with the room's members in hand.
+    ReadLedgers,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
@@ -307,6 +311,13 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
                 _ => false,
             }
         }
+        Action::ReadLedgers => match actor.role {
+            Role::CityOffice => true,
+            Role::WorkingDepartment | Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {
+                target.room_id.is_some() && actor.scope.covers(target)
+            }
+            _ => false,
+        },
         Action::GrantRole(role) => match actor.role {
             Role::CityOffice => true,
             // A district may staff its own district, but never create city-wide powers.

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod department;
 pub mod identity;
 pub mod insights;
+pub mod ledger;
 pub mod member;
 pub mod opinion;
 pub mod org;

@@ -247,7 +247,10 @@ impl Store {
         self.case_records(rows).await
     }
 
-    async fn case_records(&self, rows: Vec<opinion::Model>) -> Result<Vec<CaseRecord>, StoreError> {
+    pub(crate) async fn case_records(
+        &self,
+        rows: Vec<opinion::Model>,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }

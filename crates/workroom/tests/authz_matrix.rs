@@ -635,6 +635,28 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/duty/score-sheet.xlsx?year=2026",
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
+        // A room's ledgers (台账, R14): the room's side by scope and the members serving it; departments
+        // and other districts refused.
+        row(
+            Method::GET,
+            "/api/v1/rooms/1/ledgers/work?year=2026",
+            [401, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/rooms/1/ledgers/visitors?year=2026&format=xlsx",
+            [401, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/rooms/1/ledgers?year=2026",
+            [LOGIN, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/rooms/1/ledgers/members.xlsx?year=2026",
+            [LOGIN, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
         // Citizens' opinions (R11, R13): the public submits and follows; each party acts on its step.
         row_with(
             Method::POST,

@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod divisions;
 mod insights;
+mod ledgers;
 mod members;
 mod opinions;
 mod public;
@@ -23,6 +24,7 @@ use crate::AppState;
 
 pub(crate) use activities::xlsx_download;
 pub(crate) use insights::docx_download;
+pub(crate) use ledgers::parse_kind as parse_ledger_kind;
 
 /// A member's published photo URL (for pages too).
 pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
@@ -52,6 +54,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "opinions", description = "群众意见（R11、R13）：网上提交与查询、来访登记、分办流转、满意度评价"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
         (name = "annual-summaries", description = "年度工作总结（R14）：区政协撰写报送，市政协办公厅接收或退回；数据由系统汇总"),
+        (name = "ledgers", description = "工作室台账（R14）：工作台账、活动台账、群众来访登记、委员进社区履职登记，JSON 或 .xlsx"),
     ),
     modifiers(&BearerAuth)
 )]
@@ -90,6 +93,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(opinions::router())
         .merge(insights::router())
         .merge(annual::router())
+        .merge(ledgers::router())
         .merge(activities::router())
         .merge(members::router())
 }

@@ -7,6 +7,7 @@ mod admin;
 mod annual;
 mod calendar;
 mod insights;
+mod ledgers;
 mod member_admin;
 mod opinions;
 mod room_admin;
@@ -147,6 +148,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/rooms/{id}", post(room_admin::update))
         .route("/admin/rooms/{id}/places", post(room_admin::places))
         .route("/admin/rooms/{id}/sessions", get(sessions::sessions))
+        .route("/admin/rooms/{id}/ledgers", get(ledgers::ledgers))
+        .route("/admin/rooms/{id}/ledgers/{file}", get(ledgers::download))
         .route("/admin/rooms/{id}/sessions/generate", post(sessions::generate))
         .route("/admin/sessions/{id}/adjust", post(sessions::adjust))
         .route("/admin/sessions/{id}/notice", post(sessions::notice_posted))
