@@ -49,6 +49,9 @@ const STAFF_PAGES = [
   ['demo-dept', 'opinions-dept', '/admin/opinions'],
   ['demo-street', 'opinion-review', '/admin/opinions/10'],
   ['demo-member', 'insights', '/admin/insights'],
+  ['demo-city', 'annual-summaries', '/admin/annual-summaries'],
+  ['demo-city', 'annual-summary-review', '/admin/annual-summaries/440104/2026'],
+  ['demo-district', 'annual-summary-draft', '/admin/annual-summaries/440104/2025'],
 ];
 
 let browser;
