@@ -52,6 +52,8 @@ const STAFF_PAGES = [
   ['demo-city', 'annual-summaries', '/admin/annual-summaries'],
   ['demo-city', 'annual-summary-review', '/admin/annual-summaries/440104/2026'],
   ['demo-district', 'annual-summary-draft', '/admin/annual-summaries/440104/2025'],
+  ['demo-staff', 'room-rules', '/admin/rooms/1/rules'],
+  ['demo-district', 'rule-templates', '/admin/rule-templates'],
 ];
 
 let browser;

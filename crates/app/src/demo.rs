@@ -295,6 +295,7 @@ impl App {
             });
         }
         self.demo_annual_summaries().await?;
+        self.demo_rules().await?;
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;
         Ok(DemoOutcome::Loaded { accounts: printed })
     }
@@ -991,12 +992,7 @@ impl App {
     /// staff, 海珠区 in draft, 荔湾区 returned by the city general office; the rest not started.
     async fn demo_annual_summaries(&self) -> Result<(), AppError> {
         let year = self.clock().today().year();
-        let district = self
-            .store()
-            .credentials("demo-district")
-            .await?
-            .ok_or_else(|| AppError::Internal("demo-district missing".into()))?;
-        let yuexiu = Acting::Account(district.account.actor());
+        let yuexiu = self.demo_account("demo-district").await?;
         self.save_annual_text(&yuexiu, "440104", year, DEMO_SUMMARY_TEXT)
             .await?;
         self.submit_annual_summary(&yuexiu, "440104", year).await?;
@@ -1020,6 +1016,141 @@ impl App {
         .await?;
         Ok(())
     }
+}
+
+/// The demo's rules: `data/demo/rules.json`.
+const DEMO_RULES: &str = include_str!("../../../data/demo/rules.json");
+
+#[derive(serde::Deserialize)]
+struct DemoRules {
+    templates: Vec<DemoTemplate>,
+    rooms: Vec<DemoRoomRules>,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoTemplate {
+    district: String,
+    key: String,
+    versions: Vec<DemoRuleVersion>,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoRuleVersion {
+    title: String,
+    effective_from: chrono::NaiveDate,
+    text: String,
+}
+
+impl DemoRuleVersion {
+    fn input(&self) -> crate::room_rules::RuleInput {
+        crate::room_rules::RuleInput {
+            title: self.title.clone(),
+            text: self.text.clone(),
+            effective_from: self.effective_from,
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct DemoRoomRules {
+    room: String,
+    adopt: Vec<DemoAdoption>,
+    own: Vec<DemoOwnRule>,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoAdoption {
+    template: String,
+    effective_from: chrono::NaiveDate,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoOwnRule {
+    versions: Vec<DemoRuleVersion>,
+}
+
+impl App {
+    async fn demo_account(&self, username: &str) -> Result<Acting, AppError> {
+        let credentials = self
+            .store()
+            .credentials(username)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("{username} missing")))?;
+        Ok(Acting::Account(credentials.account.actor()))
+    }
+
+    /// 越秀区's templates published by its district staff, 洪桥街's room adopting two (one of which the
+    /// district revised since, so the room is offered the new version) and keeping one of its own in two
+    /// versions, 华乐街's adopting the third; all through the use cases.
+    async fn demo_rules(&self) -> Result<(), AppError> {
+        let data: DemoRules = serde_json::from_str(DEMO_RULES)
+            .map_err(|err| AppError::Internal(format!("data/demo/rules.json: {err}")))?;
+        let district = self.demo_account("demo-district").await?;
+        let staff = self.demo_account("demo-staff").await?;
+        let mut published = std::collections::HashMap::new();
+        for template in &data.templates {
+            let first = template
+                .versions
+                .first()
+                .ok_or_else(|| AppError::Internal(format!("demo template {} is empty", template.key)))?;
+            let id = self
+                .publish_rule_template(&district, &template.district, &first.input())
+                .await?;
+            published.insert(template.key.as_str(), id);
+        }
+        let rooms = self.store().rooms_in_scope(&Scope::City).await?;
+        for room_rules in &data.rooms {
+            let room = rooms
+                .iter()
+                .find(|r| r.name == room_rules.room)
+                .ok_or_else(|| AppError::Internal(format!("demo room {} missing", room_rules.room)))?;
+            let acting = if acting_may_keep_rules(&staff, room) {
+                &staff
+            } else {
+                &district
+            };
+            for adoption in &room_rules.adopt {
+                let template = published.get(adoption.template.as_str()).ok_or_else(|| {
+                    AppError::Internal(format!("demo template {} missing", adoption.template))
+                })?;
+                self.adopt_rule_template(acting, room.id, *template, adoption.effective_from)
+                    .await?;
+            }
+            for own in &room_rules.own {
+                let mut versions = own.versions.iter();
+                let Some(first) = versions.next() else { continue };
+                let id = self.add_room_rule(acting, room.id, &first.input()).await?;
+                for later in versions {
+                    self.revise_room_rule(acting, room.id, id, &later.input(), None)
+                        .await?;
+                }
+            }
+        }
+        for template in &data.templates {
+            for later in template.versions.iter().skip(1) {
+                self.revise_rule_template(
+                    &district,
+                    &template.district,
+                    published[template.key.as_str()],
+                    &later.input(),
+                    None,
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn acting_may_keep_rules(acting: &Acting, room: &Room) -> bool {
+    acting.may(
+        domain::authz::Action::KeepRoomRules,
+        &domain::authz::Place {
+            district_id: Some(room.district_id),
+            street_id: Some(room.street_id),
+            room_id: Some(room.id),
+        },
+    )
 }
 
 /// The district's own part of a demo summary, as a district office writes it.

@@ -16,6 +16,7 @@ pub mod insights;
 pub mod ledgers;
 pub mod members;
 pub mod opinions;
+pub mod room_rules;
 pub mod rooms;
 pub mod roster;
 pub mod sessions;

@@ -18,6 +18,8 @@ pub struct PublicRoom {
     pub photos: std::collections::HashMap<i64, String>,
     /// A mobile room's places, in order.
     pub places: Vec<String>,
+    /// The room's rules in force today (工作室制度上墙).
+    pub rules: Vec<crate::room_rules::PublicRule>,
 }
 
 impl App {
@@ -40,12 +42,14 @@ impl App {
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
         let photos = self.store().member_photo_etags(&ids).await?;
         let places = self.store().room_places(room.id).await?;
+        let rules = self.rules_in_force(room.id).await?;
         Ok(PublicRoom {
             room,
             members,
             schedule,
             photos,
             places,
+            rules,
         })
     }
 

@@ -275,6 +275,11 @@ pub enum Action {
     /// city, and the working departments that inspect rooms (R15). Members serving the room read them
     /// too, which `ledger::ledger_access` decides with the room's members in hand.
     ReadLedgers,
+    /// Write a room's rules (工作室制度) and adopt its district's templates: the room's staff, its street
+    /// lead, its district and the city.
+    KeepRoomRules,
+    /// Publish the templates of rules the rooms of a district adopt (区制度模板): the district and the city.
+    PublishRuleTemplates,
 }
 
 /// Decides whether `actor` may do `action` on something at `target`.
@@ -296,7 +301,7 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
             Role::DistrictStaff => actor.scope.covers(target),
             _ => false,
         },
-        Action::ManageSessions | Action::RecordActivities => match actor.role {
+        Action::ManageSessions | Action::RecordActivities | Action::KeepRoomRules => match actor.role {
             Role::CityOffice => true,
             Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {
                 target.room_id.is_some() && actor.scope.covers(target)
@@ -304,13 +309,14 @@ pub fn can(actor: &Actor, action: Action, target: &Place) -> bool {
             _ => false,
         },
         // A district's own things (its calendar, its activity kinds, its annual summary to read).
-        Action::ManageCalendar | Action::DefineActivityKinds | Action::ViewAnnualSummary => {
-            match actor.role {
-                Role::CityOffice => true,
-                Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),
-                _ => false,
-            }
-        }
+        Action::ManageCalendar
+        | Action::DefineActivityKinds
+        | Action::ViewAnnualSummary
+        | Action::PublishRuleTemplates => match actor.role {
+            Role::CityOffice => true,
+            Role::DistrictStaff => target.district_id.is_some() && actor.scope.covers(target),
+            _ => false,
+        },
         Action::ReadLedgers => match actor.role {
             Role::CityOffice => true,
             Role::WorkingDepartment | Role::DistrictStaff | Role::StreetLead | Role::RoomStaff => {

@@ -14,6 +14,7 @@ pub mod member;
 pub mod opinion;
 pub mod org;
 pub mod room;
+pub mod room_rules;
 pub mod roster;
 pub mod staffing;
 pub mod text;

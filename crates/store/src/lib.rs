@@ -15,6 +15,7 @@ pub mod members;
 pub mod migration;
 pub mod opinions;
 pub mod rate_limits;
+pub mod room_rules;
 pub mod roster;
 pub mod scope;
 pub mod sessions;

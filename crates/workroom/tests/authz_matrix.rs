@@ -657,6 +657,68 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/rooms/1/ledgers/members.xlsx?year=2026",
             [LOGIN, 200, 200, 200, 200, 200, 403, 403, 403],
         ),
+        // Rooms' rules (工作室制度, R14): read like the ledgers, written by the room's side; templates
+        // published by the district, read by those who adopt them. In the demo templates are 1–3 (3 not
+        // adopted by room 1), room 1's rules 4 (adopted, template since revised) to 6 (its own).
+        row(
+            Method::GET,
+            "/api/v1/rooms/1/rules",
+            [401, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/rooms/1/rules",
+            json!({ "title": "矩阵制度 {who}", "text": "正文", "effective_from": "2026-11-01" }),
+            [401, 201, 201, 201, 201, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/rooms/1/rules/adopt",
+            json!({ "template_id": 3, "effective_from": "2026-11-01" }),
+            // Adopted once, by the first caller allowed.
+            [401, 201, 409, 409, 409, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/rooms/1/rules/6/versions",
+            json!({ "title": "矩阵修订 {who}", "text": "正文", "effective_from": "2027-01-{n}" }),
+            [401, 201, 201, 201, 201, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/rooms/1/rules/4/follow-template",
+            json!({ "effective_from": "2027-01-{n}" }),
+            // Followed once; then the rule is on the template's newest version.
+            [401, 201, 409, 409, 409, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/districts/440104/rule-templates",
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/districts/440104/rule-templates",
+            json!({ "title": "矩阵模板 {who}", "text": "正文", "effective_from": "2026-11-01" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/districts/440104/rule-templates/2/versions",
+            json!({ "title": "矩阵模板修订 {who}", "text": "正文", "effective_from": "2027-01-{n}" }),
+            [401, 201, 201, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/rooms/1/rules",
+            [LOGIN, 200, 200, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/rule-templates",
+            // Another district sees its own templates.
+            [LOGIN, 200, 200, 200, 200, 403, 403, 403, 200],
+        ),
         // Citizens' opinions (R11, R13): the public submits and follows; each party acts on its step.
         row_with(
             Method::POST,

@@ -1332,8 +1332,64 @@ async fn malformed_requests_are_clear_refusals_that_write_nothing(db: TestDataba
     assert_eq!(before, after, "a malformed request changed something");
 }
 
+const RULE_FIELDS: [(&str, Rule); 2] = [("title", Rule::Line(60)), ("text", Rule::Paragraphs(20_000))];
+
+async fn rules_keep_hostile_text_as_text(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.token("demo-staff").await;
+    let payloads = payloads();
+    let mut requests = Vec::new();
+    let mut sent = Vec::new();
+    for (field, rule) in RULE_FIELDS {
+        for p in &payloads {
+            let mut body = json!({
+                "title": format!("恶意输入测试制度{}", requests.len()),
+                "text": "一、正文。", "effective_from": "2026-11-01",
+            });
+            body[field] = json!(p.text);
+            requests.push(app.with_token(Method::POST, "/api/v1/rooms/1/rules", &staff).json(&body));
+            sent.push((field, rule, p));
+        }
+    }
+    let answers = send_all(requests).await;
+    let mut stored = Vec::new();
+    for ((field, rule, p), answer) in sent.iter().zip(&answers) {
+        let what = format!("POST rule {field} {} {}", p.family, short(&p.text));
+        match rule.expect(&p.text) {
+            Err(()) => assert_refused(answer, Some(field), &what),
+            Ok(value) => {
+                assert_eq!(answer.status, 201, "{what}: {}", answer.text());
+                let id = answer.json()["id"].as_i64().unwrap();
+                stored.push((id, *field, value.unwrap_or_default(), what));
+            }
+        }
+    }
+    assert!(stored.len() >= 100, "only {} stored", stored.len());
+    let (_, rules) = call(&app, &staff, Method::GET, "/api/v1/rooms/1/rules", None).await;
+    let rules = rules["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 3 + stored.len(), "a refusal wrote a rule");
+    let (_, public) = call(&app, &staff, Method::GET, "/api/v1/public/rooms/1", None).await;
+    let (page, _) = app.page_session("demo-staff").await;
+    let staff_page = common::get_text(&page, &app.url("/admin/rooms/1/rules")).await;
+    let public_page = common::get_text(&new_client(), &app.url("/rooms/1")).await;
+    for (id, field, value, what) in &stored {
+        let rule = rules.iter().find(|r| r["id"] == *id).unwrap();
+        assert_eq!(rule["versions"][0][*field], json!(value), "{what}: the JSON round-trips");
+        assert!(
+            public["rules"].as_array().unwrap().iter().any(|r| r[*field] == json!(value)),
+            "{what}: the public JSON"
+        );
+        // Pages show the text a line to a paragraph.
+        for line in value.lines().filter(|l| !l.trim().is_empty()) {
+            assert_shown_as_text(&staff_page, line, &format!("{what} on the rules page"));
+            assert_shown_as_text(&public_page, line, &format!("{what} on /rooms/1"));
+        }
+    }
+}
+
 on_both_databases!(
     opinions_keep_hostile_text_as_text,
+    rules_keep_hostile_text_as_text,
     activities_keep_hostile_text_as_text,
     rooms_keep_hostile_text_as_text,
     members_keep_hostile_text_as_text,

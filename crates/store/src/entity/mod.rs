@@ -29,6 +29,8 @@ pub mod reception_session_member;
 pub mod room;
 pub mod room_member;
 pub mod room_place;
+pub mod rule_document;
 pub mod rule_set;
+pub mod rule_version;
 pub mod session;
 pub mod setting;

@@ -17,6 +17,7 @@ mod m20261130_000012_room_places;
 mod m20261130_000013_activities;
 mod m20261130_000014_opinions;
 mod m20261203_000015_annual_summaries;
+mod m20261203_000016_room_rules;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_activities::Migration),
             Box::new(m20261130_000014_opinions::Migration),
             Box::new(m20261203_000015_annual_summaries::Migration),
+            Box::new(m20261203_000016_room_rules::Migration),
         ]
     }
 }

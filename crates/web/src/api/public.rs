@@ -95,6 +95,8 @@ pub struct PublicRoomDetailJson {
     places: Vec<String>,
     /// This year's reception days, each with its reason (R8, R9).
     reception_schedule: Vec<ReceptionDayJson>,
+    /// The room's rules in force today (工作室制度).
+    rules: Vec<crate::api::room_rules::PublicRuleJson>,
 }
 
 impl From<&PublicRoom> for PublicRoomDetailJson {
@@ -112,6 +114,7 @@ impl From<&PublicRoom> for PublicRoomDetailJson {
                 .collect(),
             places: public.places.clone(),
             reception_schedule: public.schedule.days.iter().map(ReceptionDayJson::from).collect(),
+            rules: public.rules.iter().map(Into::into).collect(),
         }
     }
 }

@@ -201,6 +201,7 @@ pub(super) async fn logout(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "me.html")]
+#[allow(clippy::struct_excessive_bools)] // each says whether the workbench shows one link
 pub(super) struct MePage {
     page: PageContext,
     account: Account,
@@ -222,6 +223,8 @@ pub(super) struct MePage {
     sees_insights: bool,
     /// Writes or receives annual summaries (districts, the city).
     sees_annual_summaries: bool,
+    /// Reads a district's templates of rules (districts, the city, street leads, rooms' staff).
+    sees_rule_templates: bool,
 }
 
 pub(super) async fn me(
@@ -276,6 +279,7 @@ pub(super) async fn me_page(
         waiting_cases,
         sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
         sees_annual_summaries: app::App::sees_annual_summaries(&acting),
+        sees_rule_templates: app::App::sees_rule_templates(&acting),
         overdue_cases,
         page,
         account: caller.auth.account.clone(),

@@ -11,6 +11,7 @@ mod ledgers;
 mod member_admin;
 mod opinions;
 mod room_admin;
+mod room_rules;
 mod rooms;
 mod sessions;
 
@@ -149,6 +150,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/rooms/{id}/places", post(room_admin::places))
         .route("/admin/rooms/{id}/sessions", get(sessions::sessions))
         .route("/admin/rooms/{id}/ledgers", get(ledgers::ledgers))
+        .route(
+            "/admin/rooms/{id}/rules",
+            get(room_rules::room_rules).post(room_rules::room_rules_act),
+        )
+        .route(
+            "/admin/rule-templates",
+            get(room_rules::templates).post(room_rules::templates_act),
+        )
         .route("/admin/rooms/{id}/ledgers/{file}", get(ledgers::download))
         .route("/admin/rooms/{id}/sessions/generate", post(sessions::generate))
         .route("/admin/sessions/{id}/adjust", post(sessions::adjust))

@@ -52,6 +52,8 @@ pub(super) struct RoomPage {
     photos: std::collections::HashMap<i64, String>,
     /// A mobile room's places, in order.
     places: Vec<String>,
+    /// The room's rules in force today (工作室制度).
+    rules: Vec<app::room_rules::PublicRule>,
     /// Planned sessions of the coming months: (date in words, session, members' names).
     sessions: Vec<(String, app::sessions::SessionRecord, String)>,
     /// The online opinion form (网上工作室), empty.
@@ -220,6 +222,7 @@ pub(super) async fn room(
         room: public.room,
         members: public.members,
         places: public.places,
+        rules: public.rules,
         photos,
         year: today.year(),
         room_id: id,
