@@ -54,6 +54,9 @@ const STAFF_PAGES = [
   ['demo-district', 'annual-summary-draft', '/admin/annual-summaries/440104/2025'],
   ['demo-staff', 'room-rules', '/admin/rooms/1/rules'],
   ['demo-district', 'rule-templates', '/admin/rule-templates'],
+  ['demo-city', 'dashboard-city', '/dashboard?year=2026'],
+  ['demo-district', 'dashboard-district', '/dashboard?year=2026'],
+  ['demo-street', 'dashboard-street', '/dashboard?year=2026'],
 ];
 
 let browser;

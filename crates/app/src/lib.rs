@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod clock;
+pub mod dashboard;
 pub mod demo;
 pub mod divisions;
 mod error;

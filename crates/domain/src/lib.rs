@@ -6,6 +6,7 @@ pub mod activity;
 pub mod annual;
 pub mod authz;
 pub mod calendar;
+pub mod dashboard;
 pub mod department;
 pub mod identity;
 pub mod insights;

@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod charts;
 pub mod client;
 mod error;
 mod extract;

@@ -657,6 +657,22 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/rooms/1/ledgers/members.xlsx?year=2026",
             [LOGIN, 200, 200, 200, 200, 200, 403, 403, 403],
         ),
+        // The leaders' dashboard (X4): the city, districts and street leads, each their own scope.
+        row(
+            Method::GET,
+            "/api/v1/dashboard?year=2026",
+            [401, 200, 200, 200, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/dashboard?year=2026&district=440105",
+            [401, 200, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            Method::GET,
+            "/dashboard?year=2026",
+            [LOGIN, 200, 200, 200, 403, 403, 403, 403, 200],
+        ),
         // Rooms' rules (工作室制度, R14): read like the ledgers, written by the room's side; templates
         // published by the district, read by those who adopt them. In the demo templates are 1–3 (3 not
         // adopted by room 1), room 1's rules 4 (adopted, template since revised) to 6 (its own).

@@ -1347,7 +1347,10 @@ async fn rules_keep_hostile_text_as_text(db: TestDatabase) {
                 "text": "一、正文。", "effective_from": "2026-11-01",
             });
             body[field] = json!(p.text);
-            requests.push(app.with_token(Method::POST, "/api/v1/rooms/1/rules", &staff).json(&body));
+            requests.push(
+                app.with_token(Method::POST, "/api/v1/rooms/1/rules", &staff)
+                    .json(&body),
+            );
             sent.push((field, rule, p));
         }
     }
@@ -1374,9 +1377,17 @@ async fn rules_keep_hostile_text_as_text(db: TestDatabase) {
     let public_page = common::get_text(&new_client(), &app.url("/rooms/1")).await;
     for (id, field, value, what) in &stored {
         let rule = rules.iter().find(|r| r["id"] == *id).unwrap();
-        assert_eq!(rule["versions"][0][*field], json!(value), "{what}: the JSON round-trips");
+        assert_eq!(
+            rule["versions"][0][*field],
+            json!(value),
+            "{what}: the JSON round-trips"
+        );
         assert!(
-            public["rules"].as_array().unwrap().iter().any(|r| r[*field] == json!(value)),
+            public["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r[*field] == json!(value)),
             "{what}: the public JSON"
         );
         // Pages show the text a line to a paragraph.

@@ -7,6 +7,7 @@ mod annual;
 mod audit;
 mod auth;
 mod calendar;
+mod dashboard;
 mod divisions;
 mod insights;
 mod ledgers;
@@ -55,6 +56,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "opinions", description = "群众意见（R11、R13）：网上提交与查询、来访登记、分办流转、满意度评价"),
         (name = "staffing", description = "人员配备（R7）：召集人、镇（街）负责人、工作室工作人员"),
         (name = "annual-summaries", description = "年度工作总结（R14）：区政协撰写报送，市政协办公厅接收或退回；数据由系统汇总"),
+        (name = "dashboard", description = "工作概览（X4）：按调用者范围汇总的委员履职、接待、活动、群众意见、满意度与年度总结情况"),
         (name = "rules", description = "工作室制度（R14）：各工作室的制度及其历次版本，区政协发布制度模板供工作室采用"),
         (name = "ledgers", description = "工作室台账（R14）：工作台账、活动台账、群众来访登记、委员进社区履职登记，JSON 或 .xlsx"),
     ),
@@ -97,6 +99,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(annual::router())
         .merge(ledgers::router())
         .merge(room_rules::router())
+        .merge(dashboard::router())
         .merge(activities::router())
         .merge(members::router())
 }
+

@@ -225,6 +225,8 @@ pub(super) struct MePage {
     sees_annual_summaries: bool,
     /// Reads a district's templates of rules (districts, the city, street leads, rooms' staff).
     sees_rule_templates: bool,
+    /// Leaders' dashboard (the city, districts, street leads).
+    has_dashboard: bool,
 }
 
 pub(super) async fn me(
@@ -280,6 +282,7 @@ pub(super) async fn me_page(
         sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
         sees_annual_summaries: app::App::sees_annual_summaries(&acting),
         sees_rule_templates: app::App::sees_rule_templates(&acting),
+        has_dashboard: app::App::has_dashboard(&acting),
         overdue_cases,
         page,
         account: caller.auth.account.clone(),

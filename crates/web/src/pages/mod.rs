@@ -6,6 +6,7 @@ mod activities;
 mod admin;
 mod annual;
 mod calendar;
+mod dashboard;
 mod insights;
 mod ledgers;
 mod member_admin;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(account::login_form).post(account::login_submit))
         .route("/logout", post(account::logout))
         .route("/me", get(account::me))
+        .route("/dashboard", get(dashboard::dashboard))
         .route(
             "/account/password",
             get(account::password_form).post(account::password_submit),
