@@ -60,7 +60,8 @@ pub fn router(app: app::App, config: WebConfig) -> Router {
         trusted_proxies: config.trusted_proxies,
     };
     let request_id = HeaderName::from_static("x-request-id");
-    let (api_router, openapi) = api::router().split_for_parts();
+    let (api_router, mut openapi) = api::router().split_for_parts();
+    api::document_common_errors(&mut openapi);
     let openapi_json = openapi.to_pretty_json().expect("the OpenAPI document serialises");
 
     Router::new()

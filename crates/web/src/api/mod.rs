@@ -104,3 +104,61 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(members::router())
 }
 
+/// Paths anyone may call: they never answer 401 or 403 for a missing sign-in.
+fn public_path(path: &str) -> bool {
+    path.starts_with("/api/v1/public/") || path.starts_with("/api/v1/divisions") || path == "/api/v1/auth/login"
+}
+
+/// Documents on every operation the error answers the server gives for any route (all in the
+/// `ErrorBody` shape, written once in `web::error`): 400 for a malformed path or query, 401 and 403
+/// for a missing sign-in or scope, 413 and 415 for a body too large or not JSON, 422 for input that
+/// breaks a rule, 503 when the server is busy. A schema-driven client then meets no status the
+/// document does not name.
+pub(crate) fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let public = public_path(path);
+        let operations = [
+            item.get.as_mut(),
+            item.put.as_mut(),
+            item.post.as_mut(),
+            item.delete.as_mut(),
+            item.patch.as_mut(),
+        ];
+        for operation in operations.into_iter().flatten() {
+            let mut codes = vec![
+                ("400", "请求格式错误（路径或查询参数无法解析）"),
+                ("422", "输入不符合规则，`field` 指出哪一项"),
+                ("503", "系统繁忙或数据库暂不可用，稍后再试"),
+            ];
+            if !public {
+                codes.push(("401", "未登录或登录已失效"));
+                codes.push(("403", "无权进行此操作"));
+            }
+            if operation.request_body.is_some() {
+                codes.push(("413", "请求内容过大"));
+                codes.push(("415", "请求内容类型不是 JSON"));
+            }
+            for (code, description) in codes {
+                operation
+                    .responses
+                    .responses
+                    .entry(code.to_owned())
+                    .or_insert_with(|| error(description));
+            }
+        }
+    }
+}
