@@ -15,7 +15,7 @@ use app::members::{MemberChange, MemberRecord};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
@@ -116,8 +116,6 @@ pub(super) async fn member(
 #[derive(Deserialize)]
 pub(super) struct MemberForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     sector: String,
     #[serde(default)]
     employer: String,
@@ -139,14 +137,8 @@ pub(super) async fn save(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<MemberForm>,
+    CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let result = async {
         let ceased_on = match form.ceased_on.trim() {
             "" => None,
@@ -239,12 +231,7 @@ pub(super) async fn photo_form(
             _ => {}
         }
     }
-    if !caller.csrf_matches(&csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
+    check_upload_csrf(&page, &caller, &csrf)?;
     let result = if uri.path().ends_with("/remove") {
         state
             .app

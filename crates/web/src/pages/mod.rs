@@ -32,7 +32,7 @@ use domain::org::{Division, DivisionLevel};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller, optional_caller};
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PageForm, PagePath};
 use crate::layout::{PageContext, TEXT_SIZE_COOKIE, safe_local_path};
 
 /// The stylesheet, compiled in so the binary is all there is to deploy.
@@ -306,8 +306,6 @@ async fn division(
 #[derive(Deserialize)]
 struct DivisionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     code: String,
     #[serde(default)]
     name: String,
@@ -322,14 +320,8 @@ async fn rename_division(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(code): PagePath<String>,
-    PageForm(form): PageForm<DivisionForm>,
+    CsrfForm(form): CsrfForm<DivisionForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let input = app::divisions::Rename {
         code: code.clone(),
         name: form.name,
@@ -346,14 +338,8 @@ async fn add_division(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(code): PagePath<String>,
-    PageForm(form): PageForm<DivisionForm>,
+    CsrfForm(form): CsrfForm<DivisionForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let input = app::divisions::NewDivision {
         parent_code: code.clone(),
         code: form.code,
