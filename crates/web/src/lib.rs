@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 pub mod client;
+mod download;
 mod error;
 mod extract;
 mod layout;

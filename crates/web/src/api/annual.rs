@@ -161,7 +161,7 @@ async fn get_summary(
             .app
             .annual_summary_docx(&acting, &code, parse_year(year)?)
             .await?;
-        return Ok(super::insights::docx_download(bytes, &file_name));
+        return Ok(crate::download::docx(&file_name, bytes));
     }
     let view = state
         .app

@@ -495,10 +495,7 @@ pub(super) async fn score_sheet(
         .score_sheet(&caller.acting(), year)
         .await
         .map_err(fail)?;
-    Ok(crate::api::xlsx_download(
-        bytes,
-        &format!("score-sheet-{year}.xlsx"),
-    ))
+    Ok(crate::download::xlsx(&format!("score-sheet-{year}.xlsx"), bytes))
 }
 
 #[derive(Deserialize)]

@@ -436,17 +436,10 @@ pub(super) async fn members_import(
 /// The roster template as an .xlsx download.
 pub(super) async fn members_template(page: PageContext, PageCaller(_caller): PageCaller) -> Response {
     match app::roster::roster_template() {
-        Ok(bytes) => (
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx",
-                ),
-            ],
+        Ok(bytes) => crate::download::attachment(
+            crate::download::FileKind::Xlsx,
+            "委员名册模板.xlsx",
+            "roster-template.xlsx",
             bytes,
         ),
         Err(err) => PageError::new(page, err).into_response(),

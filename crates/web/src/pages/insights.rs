@@ -64,5 +64,5 @@ pub(super) async fn draft_docx(
 ) -> Result<Response, PageError> {
     let bytes = app::App::social_report_docx(&caller.acting(), &form.title, &form.text)
         .map_err(|err| PageError::new(page, err))?;
-    Ok(crate::api::docx_download(bytes, "social-report.docx"))
+    Ok(crate::download::docx("social-report.docx", bytes))
 }

@@ -31,6 +31,7 @@ use domain::org::{Division, DivisionLevel};
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller, optional_caller};
+use crate::download::FileKind;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, PageForm, PagePath};
 use crate::layout::{PageContext, TEXT_SIZE_COOKIE, safe_local_path};
@@ -391,35 +392,13 @@ async fn children_csv(
         .division_children(Some(&code))
         .await
         .map_err(|err| PageError::new(page, err))?;
-    let filename = format!("{}-{}.csv", detail.division.code, detail.division.name);
-    let disposition = format!(
-        "attachment; filename=\"{}.csv\"; filename*=UTF-8''{}",
-        detail.division.code,
-        utf8_percent(&filename)
-    );
-    let mut response = documents::csv_export::divisions_csv(&children).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
-}
-
-/// Percent-encodes every byte outside unreserved ASCII (RFC 5987 `filename*`).
-fn utf8_percent(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    let code = &detail.division.code;
+    Ok(crate::download::attachment(
+        FileKind::Csv,
+        &format!("{code}-{}.csv", detail.division.name),
+        &format!("{code}.csv"),
+        documents::csv_export::divisions_csv(&children),
+    ))
 }
 
 #[derive(Deserialize)]

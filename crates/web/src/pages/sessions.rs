@@ -16,6 +16,7 @@ use domain::calendar::weekday_zh;
 use super::rooms::public_base;
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
+use crate::download::FileKind;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, NoFields, PagePath};
 use crate::layout::PageContext;
@@ -377,7 +378,7 @@ pub(super) async fn room_feed(
     let body = documents::ical::feed(&format!("{room_name}接待日"), &feed_host(base), &events);
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CONTENT_TYPE, FileKind::Ics.content_type()),
             (header::CACHE_CONTROL, "public, max-age=600"),
         ],
         body,
@@ -418,7 +419,7 @@ pub(super) async fn member_feed(
     let body = documents::ical::feed("我的接待日", &feed_host(base), &events);
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CONTENT_TYPE, FileKind::Ics.content_type()),
             (header::CACHE_CONTROL, "private, max-age=600"),
         ],
         body,
