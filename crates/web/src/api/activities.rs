@@ -136,7 +136,7 @@ async fn list_activities(
 ) -> Result<ApiJson<Vec<ActivityJson>>, ApiError> {
     use chrono::Datelike;
     let year = params.year.unwrap_or_else(|| state.app.clock().today().year());
-    app::activities::check_year(year, state.app.clock().today())?;
+    domain::calendar::Year::of_records(year, state.app.clock().today()).map_err(app::AppError::from)?;
     let status = match params.status.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(

@@ -172,7 +172,7 @@ async fn get_summary(
 
 /// A year in the path: four digits.
 fn parse_year(raw: &str) -> Result<i32, ApiError> {
-    raw.parse::<i32>().map_err(|_| {
+    domain::calendar::Year::number(raw).map_err(|_| {
         ApiError::from(app::AppError::invalid(
             "year",
             format!("路径中的年份“{raw}”应为 4 位数字，如 2026"),

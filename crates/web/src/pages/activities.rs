@@ -16,6 +16,7 @@ use app::activities::{ActivityFilter, ActivityInput, ActivityRecord, LocalKind, 
 use app::{AppError, PublicMember, Room};
 use domain::activity::{ActivityKind, ActivityStatus};
 use domain::authz::{Action, Place, Scope};
+use domain::calendar::Year;
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
@@ -33,13 +34,10 @@ fn room_place(room: &Room) -> Place {
 
 pub(super) fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
     let year = match raw.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => raw
-            .parse::<i32>()
-            .map_err(|_| AppError::invalid("year", "年份应为 4 位数字"))?,
+        Some(raw) => Year::number(raw)?,
         None => today.year(),
     };
-    app::activities::check_year(year, today)?;
-    Ok(year)
+    Ok(Year::of_records(year, today)?.value())
 }
 
 /// A kind as the form offers it: the value sent and the label read.

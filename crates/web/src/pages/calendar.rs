@@ -13,7 +13,7 @@ use serde::Deserialize;
 use app::AppError;
 use app::calendar::{ArrangementSummary, DistrictCalendar, DistrictRef, StoredRuleSet};
 use domain::authz::{Action, Place};
-use domain::calendar::RuleSet;
+use domain::calendar::{RuleSet, Year};
 use domain::member::MemberLevel;
 
 use super::rooms::{ScheduleRow, schedule_rows};
@@ -129,10 +129,7 @@ pub(super) async fn calendar(
     Query(query): Query<CalendarQuery>,
 ) -> Result<CalendarPage, PageError> {
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => Some(
-            raw.parse::<i32>()
-                .map_err(|_| PageError::new(page.clone(), AppError::invalid("year", "年份应为 4 位数字")))?,
-        ),
+        Some(raw) => Some(Year::number(raw).map_err(|err| PageError::new(page.clone(), err.into()))?),
         None => None,
     };
     render(

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use app::AppError;
 use app::members::{MemberChange, MemberRecord};
+use domain::calendar::Year;
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
@@ -104,10 +105,7 @@ pub(super) async fn member(
     axum::extract::Query(query): axum::extract::Query<MemberQuery>,
 ) -> Result<MemberPage, PageError> {
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => Some(
-            raw.parse::<i32>()
-                .map_err(|_| PageError::new(page.clone(), AppError::invalid("year", "年份应为 4 位数字")))?,
-        ),
+        Some(raw) => Some(Year::number(raw).map_err(|err| PageError::new(page.clone(), err.into()))?),
         None => None,
     };
     render(&state, page, &caller, id, year, String::new(), String::new()).await

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use app::sessions::{SessionAdjustment, SessionChange, SessionRecord, SessionView};
 use app::{AppError, Room};
-use domain::calendar::weekday_zh;
+use domain::calendar::{Year, weekday_zh};
 
 use super::rooms::public_base;
 use crate::AppState;
@@ -103,10 +103,7 @@ async fn render(
 
 fn parse_year(raw: Option<&str>) -> Result<Option<i32>, AppError> {
     match raw.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => raw
-            .parse::<i32>()
-            .map(Some)
-            .map_err(|_| AppError::invalid("year", "年份应为 4 位数字")),
+        Some(raw) => Ok(Some(Year::number(raw)?)),
         None => Ok(None),
     }
 }
