@@ -2,6 +2,7 @@
 //! English text: a form that is too large or malformed, a path segment that is not a number, and the
 //! signed-in form whose hidden `csrf` field must be the session's own.
 
+use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::StatusCode;
@@ -27,14 +28,28 @@ where
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let Ok(page) = PageContext::from_request_parts(&mut parts, state).await;
-        let request = Request::from_parts(parts, body);
-        match axum::Form::<T>::from_request(request, state).await {
-            Ok(axum::Form(value)) => Ok(Self(value)),
-            Err(rejection) => Err(form_error(page, rejection.status())),
-        }
+        let (page, bytes) = form_body(request, state).await?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Self)
+            .map_err(|_| unreadable(&page))
     }
+}
+
+/// The page's context and the raw body of a url-encoded form, refused as `axum::Form` refuses it
+/// (415 for another content type, 413 over the body limit).
+async fn form_body<S: Send + Sync>(request: Request, state: &S) -> Result<(PageContext, Bytes), Response> {
+    let (mut parts, body) = request.into_parts();
+    let Ok(page) = PageContext::from_request_parts(&mut parts, state).await;
+    match RawForm::from_request(Request::from_parts(parts, body), state).await {
+        Ok(RawForm(bytes)) => Ok((page, bytes)),
+        Err(rejection) => Err(form_error(page, rejection.status())),
+    }
+}
+
+/// The page for fields that do not read as the form (a missing required field, a number that is not
+/// one), as `axum::Form` would refuse them.
+fn unreadable(page: &PageContext) -> Response {
+    form_error(page.clone(), StatusCode::BAD_REQUEST)
 }
 
 /// The page for a body that is not a usable form, by the status axum's form extractor gives it.
@@ -103,24 +118,16 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let Ok(page) = PageContext::from_request_parts(&mut parts, state).await;
         let PageCaller(caller) = PageCaller::from_request_parts(&mut parts, state)
             .await
             .map_err(CsrfFormRejection::Unusable)?;
-        let request = Request::from_parts(parts, body);
-        // The body is read once and parsed twice, so `T` needs no `csrf` field of its own; the
-        // rejections (413, 415, 400) are those of `axum::Form`.
-        let RawForm(bytes) = RawForm::from_request(request, state)
+        let (page, bytes) = form_body(Request::from_parts(parts, body), state)
             .await
-            .map_err(|rejection| CsrfFormRejection::Unusable(form_error(page.clone(), rejection.status())))?;
-        let parsed = serde_urlencoded::from_bytes::<T>(&bytes)
-            .and_then(|value| serde_urlencoded::from_bytes::<CsrfField>(&bytes).map(|field| (value, field)));
-        let Ok((value, CsrfField { csrf })) = parsed else {
-            return Err(CsrfFormRejection::Unusable(form_error(
-                page,
-                StatusCode::BAD_REQUEST,
-            )));
-        };
+            .map_err(CsrfFormRejection::Unusable)?;
+        // The body is read once and parsed twice, so `T` needs no `csrf` field of its own.
+        let refused = |_| CsrfFormRejection::Unusable(unreadable(&page));
+        let value = serde_urlencoded::from_bytes::<T>(&bytes).map_err(refused)?;
+        let CsrfField { csrf } = serde_urlencoded::from_bytes(&bytes).map_err(refused)?;
         if !caller.csrf_matches(&csrf) {
             return Err(CsrfFormRejection::WrongToken(page));
         }
