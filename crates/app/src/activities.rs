@@ -19,7 +19,7 @@ pub use store::activities::{ActivityFilter, ActivityRecord, LocalKind};
 use store::activities::{NewActivity, Recorded};
 use store::members::MemberRecord;
 
-use crate::access::{Acting, not_visible};
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError};
 
 /// An activity as a person or a client submits it; checked before anything is stored.
@@ -99,11 +99,7 @@ impl App {
             .room(input.room_id)
             .await?
             .ok_or_else(|| not_visible(&scope, "工作室"))?;
-        let place = Place {
-            district_id: Some(room.district_id),
-            street_id: Some(room.street_id),
-            room_id: Some(room.id),
-        };
+        let place = room_place(&room);
         let serving: HashSet<i64> = self
             .store()
             .room_members(room.id)

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, TimeZone};
 use domain::activity::{ActivityStatus, YearlyDuty, activity_points, rules_for_year};
-use domain::authz::{Place, Scope};
+use domain::authz::Scope;
 use domain::calendar::{SessionStatus, Year, notice_status};
 use domain::ledger::{
     ActivityRow, ContactView, LedgerKind, LedgerRows, MemberRow, ServingMember, VisitorRow, WorkEntry,
@@ -15,7 +15,7 @@ use domain::ledger::{
 };
 use store::activities::{ActivityFilter, ActivityRecord};
 
-use crate::access::{Acting, not_visible};
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError, Room};
 
 /// One ledger of a room and year, as the caller may read it.
@@ -56,14 +56,6 @@ pub struct LedgerOverview {
     pub year: i32,
     pub ledgers: Vec<(LedgerKind, usize)>,
     pub contacts: ContactView,
-}
-
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
-    }
 }
 
 /// The room itself as a scope: what its ledgers read once the caller may read them.

@@ -3,13 +3,13 @@
 //! with when and where. A notice that went up after its due day stays late in the record.
 
 use chrono::{Datelike, Days, NaiveDate};
-use domain::authz::{Action, Place};
+use domain::authz::Action;
 use domain::calendar::{NoticeStatus, SessionHours, SessionStatus, Year, notice_status};
 use store::sessions::{NewSession, SessionValues};
 pub use store::sessions::{SessionChange, SessionRecord};
 use store::units::Room;
 
-use crate::access::{Acting, not_visible};
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError};
 
 /// A session with its room and where its notice stands today.
@@ -33,14 +33,6 @@ pub struct SessionAdjustment {
     pub member_ids: Option<Vec<i64>>,
     /// `planned`, `held` or `cancelled`.
     pub status: Option<String>,
-}
-
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
-    }
 }
 
 impl App {
