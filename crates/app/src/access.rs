@@ -49,6 +49,15 @@ pub fn forbidden() -> AppError {
     AppError::Forbidden("您没有权限进行此操作或查看此内容".into())
 }
 
+/// Where a room sits, as `authz::can` weighs it: its district, its town/street and the room itself.
+pub(crate) fn room_place(room: &crate::Room) -> Place {
+    Place {
+        district_id: Some(room.district_id),
+        street_id: Some(room.street_id),
+        room_id: Some(room.id),
+    }
+}
+
 /// What a missing record looks like to an actor: outside the whole city's view a lookup that finds
 /// nothing answers like one that is out of scope, so nobody learns what exists in another district.
 pub fn not_visible(scope: &Scope, what: &str) -> AppError {

@@ -13,13 +13,13 @@ use domain::activity::{
     rules_for_year,
 };
 use domain::authz::{Action, Place, Scope};
-use domain::calendar::SessionHours;
+use domain::calendar::{SessionHours, Year};
 use sha2::{Digest, Sha256};
 pub use store::activities::{ActivityFilter, ActivityRecord, LocalKind};
 use store::activities::{NewActivity, Recorded};
 use store::members::MemberRecord;
 
-use crate::access::{Acting, not_visible};
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError};
 
 /// An activity as a person or a client submits it; checked before anything is stored.
@@ -84,25 +84,6 @@ pub fn new_client_key() -> String {
     hex::encode(bytes)
 }
 
-/// Years a list may ask for: from the regulation's first year to the next.
-pub fn check_year(year: i32, today: NaiveDate) -> Result<(), AppError> {
-    if (2019..=today.year() + 1).contains(&year) {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "year",
-            format!("年份应在 2019–{} 之间", today.year() + 1),
-        ))
-    }
-}
-
-pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
-    (
-        NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
-        NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
-    )
-}
-
 impl App {
     /// Records an activity. Staff of the room (and those above it) record it confirmed; a member
     /// serving in the room reports own participation, pending the staff's confirmation. Returns the
@@ -118,11 +99,7 @@ impl App {
             .room(input.room_id)
             .await?
             .ok_or_else(|| not_visible(&scope, "工作室"))?;
-        let place = Place {
-            district_id: Some(room.district_id),
-            street_id: Some(room.street_id),
-            room_id: Some(room.id),
-        };
+        let place = room_place(&room);
         let serving: HashSet<i64> = self
             .store()
             .room_members(room.id)
@@ -385,7 +362,7 @@ impl App {
 
     /// The members in the caller's scope with their count against the yearly minimum and their points.
     pub async fn members_duty(&self, acting: &Acting, year: i32) -> Result<Vec<MemberDuty>, AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let members = self.members(acting).await?;
         self.duty_of(members, year).await
     }
@@ -399,7 +376,7 @@ impl App {
         if members.is_empty() {
             return Ok(Vec::new());
         }
-        let (from, to) = year_bounds(year);
+        let (from, to) = Year::new(year)?.bounds();
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
         // A long list reads the year once rather than naming thousands of ids in a query.
         let filter = (ids.len() <= 500).then_some(ids.as_slice());
@@ -436,9 +413,9 @@ impl App {
         member_id: i64,
         year: i32,
     ) -> Result<MemberYear, AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let (member, _) = self.member_record(acting, member_id).await?;
-        let (from, to) = year_bounds(year);
+        let (from, to) = Year::new(year)?.bounds();
         let participations = self.store().participations(Some(&[member.id]), from, to).await?;
         let book = self.store().rule_book().await?;
         let minimum = rules_for_year(&book, year).min_yearly_activities;
@@ -619,7 +596,7 @@ impl App {
             let name = rooms.get(&session.room_id).cloned().unwrap_or_default();
             upcoming.push((name, session));
         }
-        let (from, to) = year_bounds(today.year());
+        let (from, to) = Year::new(today.year())?.bounds();
         let reports = self
             .store()
             .activities_in_scope(

@@ -12,7 +12,7 @@ use domain::annual::{
     Tally,
 };
 use domain::authz::{Action, Place, Scope};
-use domain::calendar::{NoticeStatus, SessionStatus, notice_status};
+use domain::calendar::{NoticeStatus, SessionStatus, Year, notice_status};
 use domain::member::MemberLevel;
 use domain::opinion::{CaseState, Rating, Route};
 use domain::org::{DivisionCode, GUANGZHOU_CODE};
@@ -21,7 +21,6 @@ use store::activities::ActivityFilter;
 use store::annual::{StoredSummary, SummaryVersion, SummaryWrite};
 
 use crate::access::Acting;
-use crate::activities::{check_year, year_bounds};
 use crate::{App, AppError};
 
 /// A district as the summaries name it.
@@ -193,7 +192,7 @@ impl App {
         acting: &Acting,
         year: i32,
     ) -> Result<Vec<SummaryListing>, AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let districts: Vec<SummaryDistrict> = self
             .summary_districts()
             .await?
@@ -224,7 +223,7 @@ impl App {
         code: &str,
         year: i32,
     ) -> Result<SummaryView, AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let district = self.summary_district(code).await?;
         acting.require(Action::ViewAnnualSummary, &Place::district(district.id))?;
         self.summary_view(acting, district, year).await
@@ -283,7 +282,7 @@ impl App {
         text: Option<String>,
         reason: Option<String>,
     ) -> Result<SummaryView, AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let district = self.summary_district(code).await?;
         let place = Place::district(district.id);
         acting.require(Action::ViewAnnualSummary, &place)?;
@@ -442,7 +441,7 @@ impl App {
         district: &str,
         year: i32,
     ) -> Result<(String, Vec<u8>), AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let district = self.summary_district_named(district).await?;
         let view = self.summary_view(&Acting::Operator, district, year).await?;
         summary_document(&view, self.clock().today())
@@ -457,7 +456,7 @@ impl App {
         let scope = Scope::District {
             district_id: district.id,
         };
-        let (from, to) = year_bounds(year);
+        let (from, to) = Year::new(year)?.bounds();
         let today = self.clock().today();
         let book = self.store().rule_book().await?;
         let rules = rules_for_year(&book, year);

@@ -4,7 +4,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use domain::authz::{Action, Place};
 use domain::calendar::{
-    Arrangement, BlockedDate, DistrictDay, ReceptionSetup, ReceptionYear, RuleSet, reception_days,
+    Arrangement, BlockedDate, DistrictDay, ReceptionSetup, ReceptionYear, RuleSet, Year, reception_days,
 };
 use store::audit::Who;
 use store::calendar::ArrangementSource;
@@ -28,9 +28,6 @@ pub const SHIPPED_ARRANGEMENTS: &[(&str, &str)] = &[
     ("2025.toml", include_str!("../../../data/holidays/2025.toml")),
     ("2026.toml", include_str!("../../../data/holidays/2026.toml")),
 ];
-
-/// The years reception days can be asked for.
-const YEARS: std::ops::RangeInclusive<i32> = 2019..=2100;
 
 /// One room's reception days of a year.
 #[derive(Debug, Clone)]
@@ -61,17 +58,6 @@ pub struct DistrictCalendar {
     pub district: DistrictRef,
     pub days: Vec<StoredDistrictDay>,
     pub blocked: Vec<StoredBlockedDate>,
-}
-
-fn check_year(year: i32) -> Result<i32, AppError> {
-    if YEARS.contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::invalid(
-            "year",
-            "年份应在 2019–2100 之间（规范自 2019-10-31 起施行）",
-        ))
-    }
 }
 
 impl App {
@@ -143,7 +129,7 @@ impl App {
     /// The reception days of an open room (published, R8): its district's day and blocked dates, monthly
     /// if it receives monthly.
     pub async fn room_reception_days(&self, room_id: i64, year: i32) -> Result<RoomReceptionDays, AppError> {
-        let year = check_year(year)?;
+        let year = Year::new(year)?.value();
         let room = self
             .store()
             .room(room_id)
@@ -164,7 +150,7 @@ impl App {
         monthly: bool,
         year: i32,
     ) -> Result<ReceptionYear, AppError> {
-        let year = check_year(year)?;
+        let year = Year::new(year)?.value();
         let district = match district {
             Some(name) => Some(
                 self.store()
@@ -384,7 +370,7 @@ impl App {
         district: &str,
         year: i32,
     ) -> Result<DistrictCalendar, AppError> {
-        let year = check_year(year)?;
+        let year = Year::new(year)?.value();
         let district = self.district_in_scope(acting, district).await?;
         let days = self.store().district_days(district.id).await?;
         let blocked = self.store().blocked_dates(Some(district.id), false, year).await?;
@@ -470,7 +456,7 @@ impl App {
                 format!("只能登记明天（{}）或以后的日期", tomorrow(today)),
             ));
         }
-        if chrono::Datelike::year(&date) > *YEARS.end() {
+        if chrono::Datelike::year(&date) > Year::LAST {
             return Err(AppError::invalid("date", "日期超出范围"));
         }
         let existing = self

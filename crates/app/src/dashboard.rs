@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::activity::{ActivityStatus, rules_for_year};
 use domain::annual::{LevelParticipation, SatisfactionCounts, Tally};
 use domain::authz::{Place, Role, Scope};
-use domain::calendar::{NoticeStatus, SessionStatus, notice_status};
+use domain::calendar::{NoticeStatus, SessionStatus, Year, notice_status};
 use domain::dashboard::CaseAge;
 use domain::member::MemberLevel;
 use domain::opinion::{CaseState, Rating};
@@ -18,7 +18,6 @@ use store::activities::ActivityFilter;
 use store::calendar::DistrictRef;
 
 use crate::access::{Acting, forbidden};
-use crate::activities::{check_year, year_bounds};
 use crate::annual::SummaryListing;
 use crate::{App, AppError};
 
@@ -150,7 +149,7 @@ impl App {
         district: Option<&str>,
     ) -> Result<Dashboard, AppError> {
         let today = self.clock().today();
-        check_year(year, today)?;
+        let (from, to) = Year::of_records(year, today)?.bounds();
         if !Self::has_dashboard(acting) {
             return Err(AppError::Forbidden(
                 "工作概览供市政协办公厅、区政协和镇（街）负责人使用".into(),
@@ -187,7 +186,6 @@ impl App {
         } else {
             UnitKind::Room
         };
-        let (from, to) = year_bounds(year);
         let rules = rules_for_year(&self.store().rule_book().await?, year);
 
         let rooms = self.store().rooms_in_scope(&scope).await?;

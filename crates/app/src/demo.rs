@@ -1145,11 +1145,7 @@ impl App {
 fn acting_may_keep_rules(acting: &Acting, room: &Room) -> bool {
     acting.may(
         domain::authz::Action::KeepRoomRules,
-        &domain::authz::Place {
-            district_id: Some(room.district_id),
-            street_id: Some(room.street_id),
-            room_id: Some(room.id),
-        },
+        &crate::access::room_place(room),
     )
 }
 

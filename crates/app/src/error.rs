@@ -59,6 +59,13 @@ impl AppError {
     }
 }
 
+/// A refused year is bad input in the field `year`, whichever use case was asked.
+impl From<domain::calendar::YearError> for AppError {
+    fn from(err: domain::calendar::YearError) -> Self {
+        Self::invalid("year", err.to_string())
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {

@@ -130,7 +130,7 @@ impl App {
     ) -> Result<Vec<ConcentratedOpinions>, AppError> {
         let scope = acting.scope();
         refuse_departments(&scope)?;
-        crate::activities::check_year(year, self.clock().today())?;
+        domain::calendar::Year::of_records(year, self.clock().today())?;
         self.concentrated_in(&scope, year).await
     }
 

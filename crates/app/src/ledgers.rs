@@ -7,16 +7,15 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, TimeZone};
 use domain::activity::{ActivityStatus, YearlyDuty, activity_points, rules_for_year};
-use domain::authz::{Place, Scope};
-use domain::calendar::{SessionStatus, notice_status};
+use domain::authz::Scope;
+use domain::calendar::{SessionStatus, Year, notice_status};
 use domain::ledger::{
     ActivityRow, ContactView, LedgerKind, LedgerRows, MemberRow, ServingMember, VisitorRow, WorkEntry,
     WorkRow, channel_label, ledger_access, ledger_title, present_contact, sort_work,
 };
 use store::activities::{ActivityFilter, ActivityRecord};
 
-use crate::access::{Acting, not_visible};
-use crate::activities::check_year;
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError, Room};
 
 /// One ledger of a room and year, as the caller may read it.
@@ -59,30 +58,12 @@ pub struct LedgerOverview {
     pub contacts: ContactView,
 }
 
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
-    }
-}
-
 /// The room itself as a scope: what its ledgers read once the caller may read them.
 fn room_scope(room: &Room) -> Scope {
     Scope::Room {
         district_id: room.district_id,
         street_id: room.street_id,
         room_id: room.id,
-    }
-}
-
-fn year_days(year: i32) -> Result<(NaiveDate, NaiveDate), AppError> {
-    match (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) {
-        (Some(from), Some(to)) => Ok((from, to)),
-        _ => Err(AppError::invalid("year", "年份无效")),
     }
 }
 
@@ -106,7 +87,7 @@ impl App {
         room_id: i64,
         year: i32,
     ) -> Result<(Room, ContactView), AppError> {
-        check_year(year, self.clock().today())?;
+        Year::of_records(year, self.clock().today())?;
         let scope = acting.scope();
         let room = self
             .store()
@@ -279,7 +260,7 @@ impl App {
 
     /// The room's confirmed activities of the year, oldest first.
     async fn confirmed_activities(&self, room: &Room, year: i32) -> Result<Vec<ActivityRecord>, AppError> {
-        let (from, to) = year_days(year)?;
+        let (from, to) = Year::new(year)?.bounds();
         let mut list = self
             .store()
             .activities_in_scope(
@@ -297,7 +278,7 @@ impl App {
     }
 
     async fn work_rows(&self, room: &Room, year: i32) -> Result<Vec<WorkRow>, AppError> {
-        let (from, to) = year_days(year)?;
+        let (from, to) = Year::new(year)?.bounds();
         let today = self.clock().today();
         let sessions = self.store().sessions_in_rooms(&[room.id], from, to).await?;
         let activities = self.confirmed_activities(room, year).await?;
@@ -447,7 +428,7 @@ impl App {
     }
 
     async fn member_rows(&self, room: &Room, year: i32) -> Result<Vec<MemberRow>, AppError> {
-        let (from, to) = year_days(year)?;
+        let (from, to) = Year::new(year)?.bounds();
         // Serving in the room during the year: a member who ceased before it began is not on it.
         let members: Vec<_> = self
             .store()

@@ -19,7 +19,7 @@ pub use store::opinions::{CaseRecord, CaseStep};
 use store::opinions::{NewCase, StepWrite};
 use store::units::{Department, Room};
 
-use crate::access::{Acting, not_visible};
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError};
 
 /// The most an opinion's text may hold.
@@ -750,14 +750,6 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("rated case missing".into()))?;
         self.public_case(rated).await
-    }
-}
-
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
     }
 }
 

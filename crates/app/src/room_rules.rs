@@ -10,7 +10,7 @@ use store::calendar::DistrictRef;
 use store::room_rules::{NewRule, StoredRule, VersionAdded};
 use store::units::Room;
 
-use crate::access::{Acting, forbidden, not_visible};
+use crate::access::{Acting, forbidden, not_visible, room_place};
 use crate::{App, AppError};
 
 /// A rule or template version as typed.
@@ -93,14 +93,6 @@ pub struct PublicRule {
     pub text: String,
     pub effective_from: NaiveDate,
     pub version: i32,
-}
-
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
-    }
 }
 
 fn view_of(rule: &StoredRule, today: NaiveDate, template: Option<&StoredRule>) -> RuleView {

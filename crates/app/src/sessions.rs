@@ -3,13 +3,13 @@
 //! with when and where. A notice that went up after its due day stays late in the record.
 
 use chrono::{Datelike, Days, NaiveDate};
-use domain::authz::{Action, Place};
-use domain::calendar::{NoticeStatus, SessionHours, SessionStatus, notice_status};
+use domain::authz::Action;
+use domain::calendar::{NoticeStatus, SessionHours, SessionStatus, Year, notice_status};
 use store::sessions::{NewSession, SessionValues};
 pub use store::sessions::{SessionChange, SessionRecord};
 use store::units::Room;
 
-use crate::access::{Acting, not_visible};
+use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError};
 
 /// A session with its room and where its notice stands today.
@@ -33,14 +33,6 @@ pub struct SessionAdjustment {
     pub member_ids: Option<Vec<i64>>,
     /// `planned`, `held` or `cancelled`.
     pub status: Option<String>,
-}
-
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
-    }
 }
 
 impl App {
@@ -129,7 +121,7 @@ impl App {
         year: i32,
     ) -> Result<(Room, Vec<SessionView>), AppError> {
         let room = self.room_for_sessions(acting, room_id).await?;
-        let (from, to) = year_bounds(year)?;
+        let (from, to) = Year::new(year)?.bounds();
         let sessions = self.store().sessions_in_rooms(&[room_id], from, to).await?;
         // A planned session whose day is now closed (a holiday arrangement or a blocked date that came
         // after planning) is flagged with the day the calendar gives instead. A session staff moved to
@@ -523,15 +515,5 @@ impl App {
             }
         }
         Ok(out)
-    }
-}
-
-fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), AppError> {
-    match (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) {
-        (Some(from), Some(to)) if (2019..=2100).contains(&year) => Ok((from, to)),
-        _ => Err(AppError::invalid("year", "年份应在 2019–2100 之间")),
     }
 }

@@ -27,4 +27,7 @@ pub use connect::{
     BACKUP_EXCLUDED_TABLES, Backend, DatabaseUrl, PoolState, Store, UrlError, create_private_file,
 };
 pub use error::StoreError;
+// Fresh databases and a raw-SQL runner for tests: never compiled into the server
+// (`cargo build` leaves the feature off; test suites enable it from their dev-dependencies).
+#[cfg(feature = "test-support")]
 pub mod test_support;

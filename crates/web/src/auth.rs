@@ -172,14 +172,13 @@ pub fn cleared_session_cookie(secure: bool) -> Cookie<'static> {
         .build()
 }
 
+/// A local path and query as the value of `?next=`: every byte but unreserved ASCII and `/` escaped.
 pub fn urlencode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    const KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(raw, KEPT).to_string()
 }

@@ -5,6 +5,7 @@ mod api;
 mod auth;
 mod charts;
 pub mod client;
+mod download;
 mod error;
 mod extract;
 mod layout;

@@ -277,6 +277,52 @@ async fn division_lists_download_as_csv(db: TestDatabase) {
     );
 }
 
+/// Every download names its file through `web::download`: the Chinese name percent-encoded in
+/// `filename*` (RFC 5987), which browsers prefer, and an ASCII name for clients that do not read it.
+async fn downloads_keep_their_chinese_file_names(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let disposition = |response: &reqwest::Response| {
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let csv = app.get("/divisions/440104/children.csv").await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(
+        disposition(&csv),
+        "attachment; filename=\"440104.csv\"; filename*=UTF-8''440104-%E8%B6%8A%E7%A7%80%E5%8C%BA.csv"
+    );
+    let (district, _) = app.page_session("demo-district").await;
+    let template = district
+        .get(app.url("/admin/members/template.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(template.status(), 200);
+    assert_eq!(
+        template.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        disposition(&template),
+        "attachment; filename=\"roster-template.xlsx\"; \
+         filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    );
+    // An API download with a plain name carries it in both forms.
+    let city = app.token("demo-city").await;
+    let sheet = app
+        .with_token(reqwest::Method::GET, "/api/v1/score-sheet?year=2026", &city)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sheet.status(), 200);
+    assert_eq!(
+        disposition(&sheet),
+        "attachment; filename=\"score-sheet-2026.xlsx\"; filename*=UTF-8''score-sheet-2026.xlsx"
+    );
+}
+
 async fn malformed_page_requests_get_friendly_chinese_pages(db: TestDatabase) {
     let app = TestApp::spawn_demo(db).await;
     let (city, _) = app.page_session("demo-city").await;
@@ -309,4 +355,5 @@ on_both_databases!(
     unknown_pages_get_a_friendly_404_page,
     large_text_mode_persists_across_pages,
     division_lists_download_as_csv,
+    downloads_keep_their_chinese_file_names,
 );

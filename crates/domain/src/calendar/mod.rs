@@ -6,6 +6,7 @@ pub mod reception;
 pub mod rules;
 pub mod session;
 pub mod work;
+mod year;
 
 pub use arrangement::{Arrangement, ArrangementError, Festival, OfficialKind, weekday_zh};
 pub use reception::{
@@ -15,6 +16,7 @@ pub use reception::{
 pub use rules::{RuleBook, RuleError, RuleSet, regulation_effective_date};
 pub use session::{NoticeStatus, SessionHours, SessionStatus, notice_status, same_slot};
 pub use work::{DayKind, WorkCalendar};
+pub use year::{Year, YearError};
 
 #[cfg(test)]
 mod properties;

@@ -3,7 +3,7 @@
 //! sheet, and the districts' own activity kinds.
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -136,7 +136,7 @@ async fn list_activities(
 ) -> Result<ApiJson<Vec<ActivityJson>>, ApiError> {
     use chrono::Datelike;
     let year = params.year.unwrap_or_else(|| state.app.clock().today().year());
-    app::activities::check_year(year, state.app.clock().today())?;
+    domain::calendar::Year::of_records(year, state.app.clock().today()).map_err(app::AppError::from)?;
     let status = match params.status.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(
@@ -436,31 +436,7 @@ async fn score_sheet(
     use chrono::Datelike;
     let year = params.year.unwrap_or_else(|| state.app.clock().today().year());
     let bytes = state.app.score_sheet(&caller.acting(), year).await?;
-    Ok(xlsx_download(bytes, &format!("score-sheet-{year}.xlsx")))
-}
-
-/// An .xlsx file as a download.
-pub(crate) fn xlsx_download(bytes: Vec<u8>, file_name: &str) -> Response {
-    attachment(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        file_name,
-    )
-}
-
-/// A file of `content_type` as a download named `file_name`.
-pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    Ok(crate::download::xlsx(&format!("score-sheet-{year}.xlsx"), bytes))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -161,7 +161,7 @@ async fn get_summary(
             .app
             .annual_summary_docx(&acting, &code, parse_year(year)?)
             .await?;
-        return Ok(super::insights::docx_download(bytes, &file_name));
+        return Ok(crate::download::docx(&file_name, bytes));
     }
     let view = state
         .app
@@ -172,7 +172,7 @@ async fn get_summary(
 
 /// A year in the path: four digits.
 fn parse_year(raw: &str) -> Result<i32, ApiError> {
-    raw.parse::<i32>().map_err(|_| {
+    domain::calendar::Year::number(raw).map_err(|_| {
         ApiError::from(app::AppError::invalid(
             "year",
             format!("路径中的年份“{raw}”应为 4 位数字，如 2026"),

@@ -101,14 +101,5 @@ async fn draft_docx(
     ApiJson(draft): ApiJson<DraftRequestJson>,
 ) -> Result<Response, ApiError> {
     let bytes = app::App::social_report_docx(&caller.acting(), &draft.title, &draft.text)?;
-    Ok(docx_download(bytes, "social-report.docx"))
-}
-
-/// A .docx file as a download.
-pub(crate) fn docx_download(bytes: Vec<u8>, file_name: &str) -> Response {
-    super::activities::attachment(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        file_name,
-    )
+    Ok(crate::download::docx("social-report.docx", bytes))
 }

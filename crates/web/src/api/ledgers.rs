@@ -314,7 +314,7 @@ async fn room_ledger(
                 .app
                 .room_ledger_xlsx(&caller.acting(), id, kind, year)
                 .await?;
-            Ok(crate::api::xlsx_download(bytes, &ledger.file_name()))
+            Ok(crate::download::xlsx(&ledger.file_name(), bytes))
         }
         Some(_) => Err(app::AppError::invalid("format", "format 应为 json 或 xlsx").into()),
     }

@@ -24,8 +24,6 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
-pub(crate) use activities::xlsx_download;
-pub(crate) use insights::docx_download;
 pub(crate) use ledgers::parse_kind as parse_ledger_kind;
 
 /// A member's published photo URL (for pages too).

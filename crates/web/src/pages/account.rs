@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::{PageCaller, cleared_session_cookie, session_cookie};
 use crate::client::ClientAddr;
 use crate::error::PageError;
-use crate::extract::PageForm;
+use crate::extract::{CsrfForm, CsrfFormRejection, EXPIRED_PAGE, NoFields, PageForm};
 use crate::layout::{PageContext, safe_local_path};
 
 /// The cookie holding the sign-in form's own CSRF token (there is no session yet to hold it).
@@ -172,23 +172,13 @@ pub(super) async fn login_submit(
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn logout(
     State(state): State<AppState>,
     page: PageContext,
     jar: CookieJar,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<CsrfOnly>,
+    _: CsrfForm<NoFields>,
 ) -> Response {
-    if !caller.csrf_matches(&form.csrf) {
-        return PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
-            .into_response();
-    }
     if let Err(err) = state.app.logout(&caller.auth).await {
         return PageError::new(page, err).into_response();
     }
@@ -316,8 +306,6 @@ pub(super) async fn password_form(page: PageContext, PageCaller(caller): PageCal
 #[derive(Deserialize)]
 pub(super) struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
@@ -329,7 +317,7 @@ pub(super) async fn password_submit(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<PasswordForm>,
+    form: Result<CsrfForm<PasswordForm>, CsrfFormRejection>,
 ) -> Response {
     let must_change = caller.auth.account.must_change_password;
     let refuse = |page: PageContext, status: StatusCode, error: String| {
@@ -344,9 +332,14 @@ pub(super) async fn password_submit(
         )
             .into_response()
     };
-    if !caller.csrf_matches(&form.csrf) {
-        return refuse(page, StatusCode::FORBIDDEN, "页面已过期，请刷新后再试。".into());
-    }
+    // A stale page is told so on the form itself, where the person is about to type again.
+    let form = match form {
+        Ok(CsrfForm(form)) => form,
+        Err(CsrfFormRejection::WrongToken(page)) => {
+            return refuse(page, StatusCode::FORBIDDEN, EXPIRED_PAGE.into());
+        }
+        Err(rejection) => return rejection.into_response(),
+    };
     if form.new_password != form.confirm_password {
         return refuse(
             page,

@@ -16,11 +16,12 @@ use app::activities::{ActivityFilter, ActivityInput, ActivityRecord, LocalKind, 
 use app::{AppError, PublicMember, Room};
 use domain::activity::{ActivityKind, ActivityStatus};
 use domain::authz::{Action, Place, Scope};
+use domain::calendar::Year;
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 fn room_place(room: &Room) -> Place {
@@ -33,17 +34,10 @@ fn room_place(room: &Room) -> Place {
 
 pub(super) fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
     let year = match raw.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => raw
-            .parse::<i32>()
-            .map_err(|_| AppError::invalid("year", "年份应为 4 位数字"))?,
+        Some(raw) => Year::number(raw)?,
         None => today.year(),
     };
-    app::activities::check_year(year, today)?;
-    Ok(year)
-}
-
-pub(super) fn expired(page: PageContext) -> PageError {
-    PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
+    Ok(Year::of_records(year, today)?.value())
 }
 
 /// A kind as the form offers it: the value sent and the label read.
@@ -261,12 +255,9 @@ pub(super) async fn record(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let field = |name: &str| form.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
-    if !caller.csrf_matches(&field("csrf")) {
-        return Err(expired(page));
-    }
     let room_id = field("room_id").parse::<i64>().ok();
     let result = async {
         let room_id = room_id.ok_or_else(|| AppError::invalid("room_id", "请选择工作室"))?;
@@ -336,8 +327,6 @@ pub(super) async fn record(
 #[derive(Deserialize)]
 pub(super) struct DecideForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     reason: String,
 }
 
@@ -346,11 +335,8 @@ pub(super) async fn confirm(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<DecideForm>,
+    CsrfForm(_): CsrfForm<DecideForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = state
         .app
         .decide_activity(&caller.acting(), id, None)
@@ -364,11 +350,8 @@ pub(super) async fn return_report(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<DecideForm>,
+    CsrfForm(form): CsrfForm<DecideForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = state
         .app
         .decide_activity(&caller.acting(), id, Some(&form.reason))
@@ -380,8 +363,6 @@ pub(super) async fn return_report(
 #[derive(Deserialize)]
 pub(super) struct KindForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
 }
 
@@ -389,11 +370,8 @@ pub(super) async fn add_kind(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<KindForm>,
+    CsrfForm(form): CsrfForm<KindForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = state
         .app
         .add_local_kind(&caller.acting(), None, &form.name)
@@ -515,16 +493,11 @@ pub(super) async fn score_sheet(
         .score_sheet(&caller.acting(), year)
         .await
         .map_err(fail)?;
-    Ok(crate::api::xlsx_download(
-        bytes,
-        &format!("score-sheet-{year}.xlsx"),
-    ))
+    Ok(crate::download::xlsx(&format!("score-sheet-{year}.xlsx"), bytes))
 }
 
 #[derive(Deserialize)]
 pub(super) struct DetailsForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     summary: String,
     #[serde(default)]
@@ -537,11 +510,8 @@ pub(super) async fn details(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<DetailsForm>,
+    CsrfForm(form): CsrfForm<DetailsForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = async {
         let reached = match form.residents_reached.trim() {
             "" => None,
@@ -600,9 +570,7 @@ pub(super) async fn photo_form(
             _ => {}
         }
     }
-    if !caller.csrf_matches(&csrf) {
-        return Err(expired(page));
-    }
+    check_upload_csrf(&page, &caller, &csrf)?;
     let result = match param("photo") {
         Some(photo_id) => state
             .app

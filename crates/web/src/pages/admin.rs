@@ -16,13 +16,11 @@ use domain::authz::Role;
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, EXPIRED_PAGE, NoFields, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(super) struct AccountForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub username: String,
     #[serde(default)]
@@ -114,14 +112,8 @@ pub(super) async fn create_account(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<AccountForm>,
+    CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let parsed = (|| {
         Ok::<_, AppError>(NewAccountInput {
             username: form.username.clone(),
@@ -204,23 +196,14 @@ pub(super) async fn account(
     Ok(account_page(page, account, None, ""))
 }
 
-#[derive(Deserialize)]
-pub(super) struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub(super) async fn account_action(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath((id, action)): PagePath<(i64, String)>,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<AccountPage, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(fail(AppError::Forbidden("页面已过期，请刷新后再试。".into())));
-    }
     let acting = caller.acting();
     match action.as_str() {
         "disable" => {
@@ -411,8 +394,9 @@ pub(super) async fn members_import(
             }
         }
     }
-    if !caller.csrf_matches(&csrf) {
-        return refuse(page, StatusCode::FORBIDDEN, "页面已过期，请刷新后再试。".into());
+    // The import page shows the refusal above its own form.
+    if check_upload_csrf(&page, &caller, &csrf).is_err() {
+        return refuse(page, StatusCode::FORBIDDEN, EXPIRED_PAGE.into());
     }
     let Some(file) = file.filter(|f| !f.is_empty()) else {
         return refuse(
@@ -452,17 +436,12 @@ pub(super) async fn members_import(
 /// The roster template as an .xlsx download.
 pub(super) async fn members_template(page: PageContext, PageCaller(_caller): PageCaller) -> Response {
     match app::roster::roster_template() {
-        Ok(bytes) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx",
-                ),
-            ],
+        Ok(bytes) => crate::download::attachment(
+            crate::download::FileKind::Xlsx,
+            "委员名册模板.xlsx",
+            "roster-template.xlsx",
             bytes,
-        )
-            .into_response(),
+        ),
         Err(err) => PageError::new(page, err).into_response(),
     }
 }
@@ -507,8 +486,6 @@ pub(super) async fn staffing(
 #[derive(Deserialize)]
 pub(super) struct ConvenerForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     district: String,
     #[serde(default)]
     title: String,
@@ -520,14 +497,8 @@ pub(super) async fn add_convener(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<ConvenerForm>,
+    CsrfForm(form): CsrfForm<ConvenerForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     match state
         .app
         .add_convener(&caller.acting(), &form.district, &form.title, &form.name)
@@ -556,14 +527,8 @@ pub(super) async fn remove_convener(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<CsrfForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<StaffingPage, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     state
         .app
         .remove_convener(&caller.acting(), id)

@@ -12,11 +12,11 @@ use app::AppError;
 use app::annual::{SummaryListing, SummaryView};
 use domain::annual::{SummaryStatus, SummaryStep, TEXT_OUTLINE};
 
-use super::activities::{YearOnly, expired, parse_year};
+use super::activities::{YearOnly, parse_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::{PageError, status_of};
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
@@ -104,8 +104,6 @@ pub(super) async fn show(
 
 #[derive(Deserialize, Default)]
 pub(super) struct SummaryForm {
-    #[serde(default)]
-    csrf: String,
     /// `save`, `submit`, `receive` or `return`.
     #[serde(default)]
     step: String,
@@ -122,11 +120,8 @@ pub(super) async fn act(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath((code, year)): PagePath<(String, i32)>,
-    PageForm(form): PageForm<SummaryForm>,
+    CsrfForm(form): CsrfForm<SummaryForm>,
 ) -> Response {
-    if !caller.csrf_matches(&form.csrf) {
-        return expired(page).into_response();
-    }
     let acting = caller.acting();
     let app = &state.app;
     let outcome = match form.step.as_str() {

@@ -13,14 +13,14 @@ use serde::Deserialize;
 use app::AppError;
 use app::calendar::{ArrangementSummary, DistrictCalendar, DistrictRef, StoredRuleSet};
 use domain::authz::{Action, Place};
-use domain::calendar::RuleSet;
+use domain::calendar::{RuleSet, Year};
 use domain::member::MemberLevel;
 
 use super::rooms::{ScheduleRow, schedule_rows};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
@@ -129,10 +129,7 @@ pub(super) async fn calendar(
     Query(query): Query<CalendarQuery>,
 ) -> Result<CalendarPage, PageError> {
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => Some(
-            raw.parse::<i32>()
-                .map_err(|_| PageError::new(page.clone(), AppError::invalid("year", "年份应为 4 位数字")))?,
-        ),
+        Some(raw) => Some(Year::number(raw).map_err(|err| PageError::new(page.clone(), err.into()))?),
         None => None,
     };
     render(
@@ -195,10 +192,6 @@ async fn after_form(
     }
 }
 
-fn expired(page: PageContext) -> PageError {
-    PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
-}
-
 fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
         AppError::invalid(
@@ -217,8 +210,6 @@ fn parse_number(field: &str, label: &str, raw: &str) -> Result<u32, AppError> {
 #[derive(Deserialize)]
 pub(super) struct DistrictDayForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     district: String,
     #[serde(default)]
     day_of_month: String,
@@ -230,11 +221,8 @@ pub(super) async fn add_district_day(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<DistrictDayForm>,
+    CsrfForm(form): CsrfForm<DistrictDayForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = async {
         let day = parse_number("day_of_month", "接待日", &form.day_of_month)?;
         let from = parse_date("effective_from", &form.effective_from)?;
@@ -251,8 +239,6 @@ pub(super) async fn add_district_day(
 #[derive(Deserialize)]
 pub(super) struct BlockedForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     district: String,
     /// `city` to block the date for the whole city (city office), otherwise the district.
     #[serde(default)]
@@ -267,11 +253,8 @@ pub(super) async fn add_blocked_date(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<BlockedForm>,
+    CsrfForm(form): CsrfForm<BlockedForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = async {
         let date = parse_date("date", &form.date)?;
         let district = (form.scope != "city").then_some(form.district.as_str());
@@ -291,8 +274,6 @@ pub(super) async fn add_blocked_date(
 #[derive(Deserialize)]
 pub(super) struct RemoveBlockedForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     district: String,
 }
 
@@ -301,11 +282,8 @@ pub(super) async fn remove_blocked_date(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<RemoveBlockedForm>,
+    CsrfForm(form): CsrfForm<RemoveBlockedForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = state
         .app
         .remove_blocked_date(&caller.acting(), id)
@@ -316,8 +294,6 @@ pub(super) async fn remove_blocked_date(
 
 #[derive(Deserialize)]
 pub(super) struct RulesForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     effective_from: String,
     #[serde(default)]
@@ -396,11 +372,8 @@ pub(super) async fn add_rule_set(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<RulesForm>,
+    CsrfForm(form): CsrfForm<RulesForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let result = async {
         let rules = rules_from(&form)?;
         state.app.add_rule_set(&caller.acting(), &rules).await?;
@@ -439,9 +412,7 @@ pub(super) async fn import_arrangement(
             }
         }
     }
-    if !caller.csrf_matches(&csrf) {
-        return Err(expired(page));
-    }
+    check_upload_csrf(&page, &caller, &csrf)?;
     let result = async {
         let bytes = file
             .filter(|f| !f.is_empty())

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use app::insights::ConcentratedOpinions;
 use domain::authz::Scope;
 
-use super::activities::{YearOnly, expired, parse_year};
+use super::activities::{YearOnly, parse_year};
 use crate::AppState;
 use crate::auth::PageCaller;
 use crate::error::PageError;
-use crate::extract::PageForm;
+use crate::extract::CsrfForm;
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
@@ -52,8 +52,6 @@ pub(super) async fn insights(
 #[derive(Deserialize, Default)]
 pub(super) struct DraftForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     text: String,
@@ -62,12 +60,9 @@ pub(super) struct DraftForm {
 pub(super) async fn draft_docx(
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<DraftForm>,
+    CsrfForm(form): CsrfForm<DraftForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let bytes = app::App::social_report_docx(&caller.acting(), &form.title, &form.text)
         .map_err(|err| PageError::new(page, err))?;
-    Ok(crate::api::docx_download(bytes, "social-report.docx"))
+    Ok(crate::download::docx("social-report.docx", bytes))
 }

@@ -88,5 +88,5 @@ pub(super) async fn download(
         .room_ledger_xlsx(&caller.acting(), id, kind, year)
         .await
         .map_err(fail)?;
-    Ok(crate::api::xlsx_download(bytes, &ledger.file_name()))
+    Ok(crate::download::xlsx(&ledger.file_name(), bytes))
 }

@@ -11,11 +11,12 @@ use serde::Deserialize;
 
 use app::AppError;
 use app::members::{MemberChange, MemberRecord};
+use domain::calendar::Year;
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
@@ -104,10 +105,7 @@ pub(super) async fn member(
     axum::extract::Query(query): axum::extract::Query<MemberQuery>,
 ) -> Result<MemberPage, PageError> {
     let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => Some(
-            raw.parse::<i32>()
-                .map_err(|_| PageError::new(page.clone(), AppError::invalid("year", "年份应为 4 位数字")))?,
-        ),
+        Some(raw) => Some(Year::number(raw).map_err(|err| PageError::new(page.clone(), err.into()))?),
         None => None,
     };
     render(&state, page, &caller, id, year, String::new(), String::new()).await
@@ -115,8 +113,6 @@ pub(super) async fn member(
 
 #[derive(Deserialize)]
 pub(super) struct MemberForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     sector: String,
     #[serde(default)]
@@ -139,14 +135,8 @@ pub(super) async fn save(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<MemberForm>,
+    CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let result = async {
         let ceased_on = match form.ceased_on.trim() {
             "" => None,
@@ -239,12 +229,7 @@ pub(super) async fn photo_form(
             _ => {}
         }
     }
-    if !caller.csrf_matches(&csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
+    check_upload_csrf(&page, &caller, &csrf)?;
     let result = if uri.path().ends_with("/remove") {
         state
             .app

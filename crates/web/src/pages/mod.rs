@@ -33,8 +33,9 @@ use domain::org::{Division, DivisionLevel};
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller, optional_caller};
+use crate::download::FileKind;
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PageForm, PagePath};
 use crate::layout::{PageContext, TEXT_SIZE_COOKIE, safe_local_path};
 
 /// The stylesheet, compiled in so the binary is all there is to deploy.
@@ -317,8 +318,6 @@ async fn division(
 #[derive(Deserialize)]
 struct DivisionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     code: String,
     #[serde(default)]
     name: String,
@@ -333,14 +332,8 @@ async fn rename_division(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(code): PagePath<String>,
-    PageForm(form): PageForm<DivisionForm>,
+    CsrfForm(form): CsrfForm<DivisionForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let input = app::divisions::Rename {
         code: code.clone(),
         name: form.name,
@@ -357,14 +350,8 @@ async fn add_division(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(code): PagePath<String>,
-    PageForm(form): PageForm<DivisionForm>,
+    CsrfForm(form): CsrfForm<DivisionForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let input = app::divisions::NewDivision {
         parent_code: code.clone(),
         code: form.code,
@@ -416,35 +403,13 @@ async fn children_csv(
         .division_children(Some(&code))
         .await
         .map_err(|err| PageError::new(page, err))?;
-    let filename = format!("{}-{}.csv", detail.division.code, detail.division.name);
-    let disposition = format!(
-        "attachment; filename=\"{}.csv\"; filename*=UTF-8''{}",
-        detail.division.code,
-        utf8_percent(&filename)
-    );
-    let mut response = documents::csv_export::divisions_csv(&children).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
-}
-
-/// Percent-encodes every byte outside unreserved ASCII (RFC 5987 `filename*`).
-fn utf8_percent(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    let code = &detail.division.code;
+    Ok(crate::download::attachment(
+        FileKind::Csv,
+        &format!("{code}-{}.csv", detail.division.name),
+        &format!("{code}.csv"),
+        documents::csv_export::divisions_csv(&children),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::client::ClientAddr;
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PageForm, PagePath};
 use crate::layout::PageContext;
 
 /// What the resident typed, to show the form again after a problem.
@@ -378,8 +378,6 @@ pub(super) async fn cases(
 #[derive(Deserialize, Default)]
 pub(super) struct VisitForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     room_id: String,
     #[serde(default)]
     content: String,
@@ -401,14 +399,8 @@ pub(super) async fn register(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<VisitForm>,
+    CsrfForm(form): CsrfForm<VisitForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let result = async {
         let room_id = form
             .room_id
@@ -553,8 +545,6 @@ pub(super) async fn case(
 #[derive(Deserialize, Default)]
 pub(super) struct StepForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     action: String,
     procedure: Option<String>,
     told_body: Option<String>,
@@ -575,14 +565,8 @@ pub(super) async fn step(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<StepForm>,
+    CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let input = StepInput {
         action: form.action.clone(),
         procedure: form.procedure,

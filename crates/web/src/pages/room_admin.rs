@@ -15,7 +15,7 @@ use domain::authz::{Action, Place};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
@@ -113,8 +113,6 @@ fn checked(raw: Option<&str>) -> bool {
 #[derive(Deserialize)]
 pub(super) struct NewRoomForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     kind: String,
@@ -132,14 +130,8 @@ pub(super) async fn create(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<NewRoomForm>,
+    CsrfForm(form): CsrfForm<NewRoomForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let input = RoomInput {
         name: form.name,
         kind: form.kind,
@@ -161,8 +153,6 @@ pub(super) async fn create(
 #[derive(Deserialize)]
 pub(super) struct EditRoomForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     address: String,
@@ -180,14 +170,8 @@ pub(super) async fn update(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<EditRoomForm>,
+    CsrfForm(form): CsrfForm<EditRoomForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let change = RoomChange {
         name: Some(form.name),
         address: Some(form.address),
@@ -207,8 +191,6 @@ pub(super) async fn update(
 #[derive(Deserialize)]
 pub(super) struct PlacesForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     places: String,
 }
 
@@ -217,14 +199,8 @@ pub(super) async fn places(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<PlacesForm>,
+    CsrfForm(form): CsrfForm<PlacesForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(PageError::new(
-            page,
-            AppError::Forbidden("页面已过期，请刷新后再试。".into()),
-        ));
-    }
     let list: Vec<String> = form.places.lines().map(str::to_owned).collect();
     let result = state
         .app

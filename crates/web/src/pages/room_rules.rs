@@ -13,11 +13,10 @@ use app::AppError;
 use app::calendar::DistrictRef;
 use app::room_rules::{RoomRulesView, RuleInput, TemplatesView};
 
-use super::activities::expired;
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::{PageError, status_of};
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
 /// What a refused form held, so it is shown again as typed; `target` names the form (`new`,
@@ -39,8 +38,6 @@ impl Typed {
 /// The forms of both pages: `step` says which.
 #[derive(Deserialize, Default)]
 pub(super) struct RuleForm {
-    #[serde(default)]
-    csrf: String,
     /// Rooms: `add`, `adopt`, `revise`, `follow`; templates: `publish`, `revise`.
     #[serde(default)]
     step: String,
@@ -164,11 +161,8 @@ pub(super) async fn room_rules_act(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<RuleForm>,
+    CsrfForm(form): CsrfForm<RuleForm>,
 ) -> Response {
-    if !caller.csrf_matches(&form.csrf) {
-        return expired(page).into_response();
-    }
     let acting = caller.acting();
     let app = &state.app;
     let outcome = async {
@@ -304,11 +298,8 @@ pub(super) async fn templates_act(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
-    PageForm(form): PageForm<RuleForm>,
+    CsrfForm(form): CsrfForm<RuleForm>,
 ) -> Response {
-    if !caller.csrf_matches(&form.csrf) {
-        return expired(page).into_response();
-    }
     let acting = caller.acting();
     let app = &state.app;
     let district = form.district.trim().to_owned();

@@ -11,13 +11,14 @@ use serde::Deserialize;
 
 use app::sessions::{SessionAdjustment, SessionChange, SessionRecord, SessionView};
 use app::{AppError, Room};
-use domain::calendar::weekday_zh;
+use domain::calendar::{Year, weekday_zh};
 
 use super::rooms::public_base;
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
+use crate::download::FileKind;
 use crate::error::PageError;
-use crate::extract::{PageForm, PagePath};
+use crate::extract::{CsrfForm, NoFields, PagePath};
 use crate::layout::PageContext;
 
 /// A date as notices write it: 2027年1月15日（星期五）.
@@ -102,10 +103,7 @@ async fn render(
 
 fn parse_year(raw: Option<&str>) -> Result<Option<i32>, AppError> {
     match raw.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(raw) => raw
-            .parse::<i32>()
-            .map(Some)
-            .map_err(|_| AppError::invalid("year", "年份应为 4 位数字")),
+        Some(raw) => Ok(Some(Year::number(raw)?)),
         None => Ok(None),
     }
 }
@@ -147,14 +145,8 @@ async fn after_form(
     }
 }
 
-fn expired(page: PageContext) -> PageError {
-    PageError::new(page, AppError::Forbidden("页面已过期，请刷新后再试。".into()))
-}
-
 #[derive(Deserialize)]
 pub(super) struct GenerateForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     year: String,
 }
@@ -164,11 +156,8 @@ pub(super) async fn generate(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(room_id): PagePath<i64>,
-    PageForm(form): PageForm<GenerateForm>,
+    CsrfForm(form): CsrfForm<GenerateForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let year = parse_year(Some(&form.year)).map_err(|err| PageError::new(page.clone(), err))?;
     let result = async {
         let year = year.ok_or_else(|| AppError::invalid("year", "请填写年份"))?;
@@ -188,8 +177,6 @@ pub(super) async fn generate(
 
 #[derive(Deserialize)]
 pub(super) struct AdjustForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     date: String,
     #[serde(default)]
@@ -224,11 +211,8 @@ pub(super) async fn adjust(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<AdjustForm>,
+    CsrfForm(form): CsrfForm<AdjustForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let (room_id, year) = session_room(&state, &page, &caller, id).await?;
     let non_empty = |raw: &str| Some(raw.trim().to_owned()).filter(|v| !v.is_empty());
     let result = async {
@@ -259,8 +243,6 @@ pub(super) async fn adjust(
 
 #[derive(Deserialize)]
 pub(super) struct PostedForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default, rename = "where")]
     place: String,
     #[serde(default)]
@@ -272,11 +254,8 @@ pub(super) async fn notice_posted(
     page: PageContext,
     PageCaller(caller): PageCaller,
     PagePath(id): PagePath<i64>,
-    PageForm(form): PageForm<PostedForm>,
+    CsrfForm(form): CsrfForm<PostedForm>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let (room_id, year) = session_room(&state, &page, &caller, id).await?;
     let result = async {
         let posted_on = match form.posted_on.trim() {
@@ -396,7 +375,7 @@ pub(super) async fn room_feed(
     let body = documents::ical::feed(&format!("{room_name}接待日"), &feed_host(base), &events);
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CONTENT_TYPE, FileKind::Ics.content_type()),
             (header::CACHE_CONTROL, "public, max-age=600"),
         ],
         body,
@@ -437,7 +416,7 @@ pub(super) async fn member_feed(
     let body = documents::ical::feed("我的接待日", &feed_host(base), &events);
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CONTENT_TYPE, FileKind::Ics.content_type()),
             (header::CACHE_CONTROL, "private, max-age=600"),
         ],
         body,
@@ -456,23 +435,14 @@ fn feed_host(base: &str) -> String {
         .to_owned()
 }
 
-#[derive(Deserialize)]
-pub(super) struct FeedForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// Issues (or, at `/revoke`, revokes) the member's feed from the workbench and shows the workbench again.
 pub(super) async fn member_feed_form(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
     uri: axum::http::Uri,
-    PageForm(form): PageForm<FeedForm>,
+    _: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    if !caller.csrf_matches(&form.csrf) {
-        return Err(expired(page));
-    }
     let acting = caller.acting();
     let link = if uri.path().ends_with("/revoke") {
         state
