@@ -63,6 +63,9 @@ pub fn router(app: app::App, config: WebConfig) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let (api_router, mut openapi) = api::router().split_for_parts();
     api::document_common_errors(&mut openapi);
+    let next_year = chrono::Datelike::year(&state.app.clock().today()) + 1;
+    let missed = api::patterns::apply(&mut openapi, next_year);
+    debug_assert!(missed.is_empty(), "patterns without their field: {missed:?}");
     let openapi_json = openapi.to_pretty_json().expect("the OpenAPI document serialises");
 
     Router::new()

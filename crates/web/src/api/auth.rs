@@ -26,9 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
-    #[schema(example = "demo-city")]
+    #[schema(example = "demo-city", min_length = 1, max_length = 64)]
     username: String,
-    #[schema(example = "workroom-demo")]
+    #[schema(example = "workroom-demo", min_length = 1, max_length = 256)]
     password: String,
 }
 

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct YearParams {
     /// The year (default: this year in Beijing).
+    #[param(minimum = 2019, maximum = 2100)]
     year: Option<i32>,
 }
 

@@ -97,7 +97,7 @@ impl From<&UnitFigures> for UnitJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct OverdueJson {
+pub struct DashboardOverdueJson {
     id: i64,
     room: String,
     state: String,
@@ -106,7 +106,7 @@ pub struct OverdueJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct SatisfactionJson {
+pub struct DashboardSatisfactionJson {
     satisfied: u32,
     basically_satisfied: u32,
     dissatisfied: u32,
@@ -142,8 +142,8 @@ pub struct DashboardJson {
     opinions_by_route: Vec<TallyJson>,
     opinions_by_state: Vec<TallyJson>,
     open_by_age: Vec<TallyJson>,
-    overdue: Vec<OverdueJson>,
-    satisfaction: SatisfactionJson,
+    overdue: Vec<DashboardOverdueJson>,
+    satisfaction: DashboardSatisfactionJson,
     concentrated_groups: u32,
     annual_summaries: Vec<SummaryStatusJson>,
 }
@@ -185,7 +185,7 @@ impl From<&Dashboard> for DashboardJson {
             overdue: d
                 .overdue
                 .iter()
-                .map(|o| OverdueJson {
+                .map(|o| DashboardOverdueJson {
                     id: o.id,
                     room: o.room.clone(),
                     state: o.state.as_str().to_owned(),
@@ -193,7 +193,7 @@ impl From<&Dashboard> for DashboardJson {
                     working_days_late: o.working_days_late,
                 })
                 .collect(),
-            satisfaction: SatisfactionJson {
+            satisfaction: DashboardSatisfactionJson {
                 satisfied: d.satisfaction.satisfied,
                 basically_satisfied: d.satisfaction.basically_satisfied,
                 dissatisfied: d.satisfaction.dissatisfied,

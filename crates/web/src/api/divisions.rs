@@ -146,6 +146,7 @@ async fn list_divisions(
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Part of a name (e.g. 洪桥) or the start of a code (e.g. 440104).
+    #[param(max_length = 40)]
     q: String,
 }
 

@@ -13,6 +13,7 @@ mod insights;
 mod ledgers;
 mod members;
 mod opinions;
+pub(crate) mod patterns;
 mod public;
 pub(crate) mod room_rules;
 mod sessions;
@@ -104,11 +105,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Paths anyone may call: they never answer 401 or 403 for a missing sign-in.
 fn public_path(path: &str) -> bool {
-    path.starts_with("/api/v1/public/") || path.starts_with("/api/v1/divisions") || path == "/api/v1/auth/login"
+    path.starts_with("/api/v1/public/")
+        || path.starts_with("/api/v1/divisions")
+        || path == "/api/v1/auth/login"
 }
 
 /// Documents on every operation the error answers the server gives for any route (all in the
-/// `ErrorBody` shape, written once in `web::error`): 400 for a malformed path or query, 401 and 403
+/// `ErrorBody` shape, written once in `web::error`): 400 for a malformed path or query, 404 for a
+/// record the path or the body refers to that does not exist, 401 and 403
 /// for a missing sign-in or scope, 413 and 415 for a body too large or not JSON, 422 for input that
 /// breaks a rule, 503 when the server is busy. A schema-driven client then meets no status the
 /// document does not name.
@@ -127,7 +131,7 @@ pub(crate) fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
                 .build(),
         )
     };
-    for (path, item) in openapi.paths.paths.iter_mut() {
+    for (path, item) in &mut openapi.paths.paths {
         let public = public_path(path);
         let operations = [
             item.get.as_mut(),
@@ -139,6 +143,7 @@ pub(crate) fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
         for operation in operations.into_iter().flatten() {
             let mut codes = vec![
                 ("400", "请求格式错误（路径或查询参数无法解析）"),
+                ("404", "路径或请求中引用的记录不存在"),
                 ("422", "输入不符合规则，`field` 指出哪一项"),
                 ("503", "系统繁忙或数据库暂不可用，稍后再试"),
             ];

@@ -31,18 +31,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 pub struct OnlineOpinionJson {
     /// What the resident raises (at most 2000 characters).
+    #[schema(max_length = 2000)]
     content: String,
+    #[schema(max_length = 40)]
     contact_name: String,
     /// A mainland mobile number, for the reply; never published.
     contact_phone: String,
     /// The resident's community, optional.
+    #[schema(max_length = 100)]
     community: Option<String>,
     /// Consent to the processing of personal information (PIPL): must be true.
+    #[schema(schema_with = crate::api::patterns::must_be_true)]
     consent: bool,
     /// Keep name and phone from the departments that handle it.
     #[serde(default)]
     anonymous_to_departments: bool,
     /// Leave empty (a field robots fill).
+    #[schema(max_length = 0)]
     website: Option<String>,
 }
 

@@ -142,6 +142,7 @@ async fn get_public_room(
 #[into_params(parameter_in = Query)]
 pub struct ComingParams {
     /// How many days ahead, 1–366 (default 56: eight weeks).
+    #[param(minimum = 1, maximum = 366)]
     days: Option<u32>,
 }
 
