@@ -93,6 +93,50 @@ fn route_order(route: Option<Route>) -> u8 {
     }
 }
 
+/// Members' participation in a year (R5) as the summary and the dashboard count it: by level (exempt
+/// members apart), those below the minimum by name and level, and city members' points (R14).
+pub(crate) struct Participation {
+    pub levels: Vec<LevelParticipation>,
+    pub below: Vec<String>,
+    pub city_points: u32,
+}
+
+pub(crate) fn participation(duties: &[crate::activities::MemberDuty]) -> Participation {
+    let mut levels: BTreeMap<u8, LevelParticipation> = BTreeMap::new();
+    let mut below = Vec::new();
+    let mut city_points = 0;
+    for d in duties {
+        let level = d.member.level;
+        let entry = levels
+            .entry(level_order(level))
+            .or_insert_with(|| LevelParticipation {
+                level: level.as_str().to_owned(),
+                label: format!("{}政协委员", level.label_zh()),
+                members: 0,
+                at_or_above_minimum: 0,
+                exempt: 0,
+            });
+        if d.duty.exempt {
+            entry.exempt += 1;
+        } else {
+            entry.members += 1;
+            if d.duty.below_minimum() {
+                below.push(format!("{}（{}）", d.member.name, level.label_zh()));
+            } else {
+                entry.at_or_above_minimum += 1;
+            }
+        }
+        if level == MemberLevel::City {
+            city_points += d.points;
+        }
+    }
+    Participation {
+        levels: levels.into_values().collect(),
+        below,
+        city_points,
+    }
+}
+
 impl App {
     /// The district a summary belongs to, by its six-digit code (404 for anything else).
     async fn summary_district(&self, code: &str) -> Result<SummaryDistrict, AppError> {
@@ -537,34 +581,11 @@ impl App {
             .filter(|m| m.ceased_on.is_none_or(|d| d >= from))
             .collect();
         let duties = self.duty_of(members, year).await?;
-        let mut levels: BTreeMap<u8, LevelParticipation> = BTreeMap::new();
-        let mut below = Vec::new();
-        let mut city_points = 0;
-        for d in &duties {
-            let level = d.member.level;
-            let entry = levels
-                .entry(level_order(level))
-                .or_insert_with(|| LevelParticipation {
-                    level: level.as_str().to_owned(),
-                    label: format!("{}政协委员", level.label_zh()),
-                    members: 0,
-                    at_or_above_minimum: 0,
-                    exempt: 0,
-                });
-            if d.duty.exempt {
-                entry.exempt += 1;
-            } else {
-                entry.members += 1;
-                if d.duty.below_minimum() {
-                    below.push(format!("{}（{}）", d.member.name, level.label_zh()));
-                } else {
-                    entry.at_or_above_minimum += 1;
-                }
-            }
-            if level == MemberLevel::City {
-                city_points += d.points;
-            }
-        }
+        let Participation {
+            levels,
+            below,
+            city_points,
+        } = participation(&duties);
 
         let cases: Vec<_> = self
             .store()
@@ -616,7 +637,7 @@ impl App {
             late_notices,
             activities_total: count(activities.len()),
             activities_by_kind: tally(activity_kinds),
-            participation: levels.into_values().collect(),
+            participation: levels,
             members_below_minimum: below,
             minimum: rules.min_yearly_activities,
             city_member_points: city_points,

@@ -12,7 +12,6 @@ use domain::annual::{LevelParticipation, SatisfactionCounts, Tally};
 use domain::authz::{Place, Role, Scope};
 use domain::calendar::{NoticeStatus, SessionStatus, Year, notice_status};
 use domain::dashboard::CaseAge;
-use domain::member::MemberLevel;
 use domain::opinion::{CaseState, Rating};
 use store::activities::ActivityFilter;
 use store::calendar::DistrictRef;
@@ -108,15 +107,6 @@ fn count(n: usize) -> u32 {
 
 fn beijing_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&crate::clock::beijing()).date_naive()
-}
-
-fn level_order(level: MemberLevel) -> u8 {
-    match level {
-        MemberLevel::National => 0,
-        MemberLevel::Provincial => 1,
-        MemberLevel::City => 2,
-        MemberLevel::District => 3,
-    }
 }
 
 fn tallies<K: Ord>(counts: BTreeMap<K, (String, String, u32)>) -> Vec<Tally> {
@@ -292,30 +282,9 @@ impl App {
             .filter(|m| m.ceased_on.is_none_or(|d| d >= from))
             .collect();
         let duties = self.duty_of(members, year).await?;
-        let mut levels: BTreeMap<u8, LevelParticipation> = BTreeMap::new();
-        let mut below = Vec::new();
-        for d in &duties {
-            let level = d.member.level;
-            let entry = levels
-                .entry(level_order(level))
-                .or_insert_with(|| LevelParticipation {
-                    level: level.as_str().to_owned(),
-                    label: format!("{}政协委员", level.label_zh()),
-                    members: 0,
-                    at_or_above_minimum: 0,
-                    exempt: 0,
-                });
-            if d.duty.exempt {
-                entry.exempt += 1;
-                continue;
-            }
-            entry.members += 1;
+        let totals = crate::annual::participation(&duties);
+        for d in duties.iter().filter(|d| !d.duty.exempt) {
             let reached = !d.duty.below_minimum();
-            if reached {
-                entry.at_or_above_minimum += 1;
-            } else {
-                below.push(format!("{}（{}）", d.member.name, level.label_zh()));
-            }
             let keys: Vec<i64> = match unit_kind {
                 UnitKind::District => d.member.district_id.into_iter().collect(),
                 UnitKind::Room => d.member.rooms.iter().map(|(id, _)| *id).collect(),
@@ -449,8 +418,8 @@ impl App {
             unit_kind,
             units,
             minimum: rules.min_yearly_activities,
-            participation: levels.into_values().collect(),
-            members_below_minimum: below,
+            participation: totals.levels,
+            members_below_minimum: totals.below,
             sessions_held,
             notices_due,
             notices_on_time,
