@@ -138,6 +138,27 @@ pub(crate) fn participation(duties: &[crate::activities::MemberDuty]) -> Partici
 }
 
 impl App {
+    /// The confirmed activities of a scope between two days (the summary's and the dashboard's).
+    pub(crate) async fn confirmed_activities_in(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<store::activities::ActivityRecord>, AppError> {
+        Ok(self
+            .store()
+            .activities_in_scope(
+                scope,
+                &ActivityFilter {
+                    from: Some(from),
+                    to: Some(to),
+                    room_id: None,
+                    status: Some(ActivityStatus::Confirmed),
+                },
+            )
+            .await?)
+    }
+
     /// The district a summary belongs to, by its six-digit code (404 for anything else).
     async fn summary_district(&self, code: &str) -> Result<SummaryDistrict, AppError> {
         let unknown = || AppError::NotFound(format!("没有代码为“{}”的区", code.trim()));
@@ -550,18 +571,7 @@ impl App {
             .filter(|s| s.status == SessionStatus::Held)
             .count();
 
-        let activities = self
-            .store()
-            .activities_in_scope(
-                &scope,
-                &ActivityFilter {
-                    from: Some(from),
-                    to: Some(to),
-                    room_id: None,
-                    status: Some(ActivityStatus::Confirmed),
-                },
-            )
-            .await?;
+        let activities = self.confirmed_activities_in(&scope, from, to).await?;
         let mut activity_kinds = BTreeMap::new();
         for a in &activities {
             let label = a

@@ -7,13 +7,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use domain::activity::{ActivityStatus, rules_for_year};
+use domain::activity::rules_for_year;
 use domain::annual::{LevelParticipation, SatisfactionCounts, Tally};
 use domain::authz::{Place, Role, Scope};
 use domain::calendar::{NoticeStatus, SessionStatus, Year, notice_status};
 use domain::dashboard::CaseAge;
 use domain::opinion::{CaseState, Rating};
-use store::activities::ActivityFilter;
 use store::calendar::DistrictRef;
 
 use crate::access::{Acting, forbidden};
@@ -243,18 +242,7 @@ impl App {
         }
 
         // Confirmed activities of the year.
-        let activities = self
-            .store()
-            .activities_in_scope(
-                &scope,
-                &ActivityFilter {
-                    from: Some(from),
-                    to: Some(to),
-                    room_id: None,
-                    status: Some(ActivityStatus::Confirmed),
-                },
-            )
-            .await?;
+        let activities = self.confirmed_activities_in(&scope, from, to).await?;
         let mut by_kind: BTreeMap<(u8, String), (String, String, u32)> = BTreeMap::new();
         let mut by_month = [0u32; 12];
         for a in &activities {
