@@ -165,3 +165,40 @@ pub(crate) fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// utoipa keys components by type name and keeps the last of two same-named types without a word
+    /// (two `SatisfactionJson`s once gave the dashboard the opinions' schema): every schema type of
+    /// the API has its own name.
+    #[test]
+    fn schema_types_have_distinct_names() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+        let mut seen = std::collections::BTreeMap::<String, String>::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let source = std::fs::read_to_string(&path).unwrap();
+            let mut derives_schema = false;
+            for line in source.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives_schema = line.contains("ToSchema");
+                } else if derives_schema
+                    && let Some(rest) = line
+                        .strip_prefix("pub struct ")
+                        .or(line.strip_prefix("pub enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+                    if let Some(other) = seen.insert(name.clone(), file.clone()) {
+                        panic!("{name} is a schema in both {other} and {file}");
+                    }
+                    derives_schema = false;
+                }
+            }
+        }
+        assert!(seen.len() > 50, "found only {} schema types", seen.len());
+    }
+}
