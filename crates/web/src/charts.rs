@@ -16,13 +16,13 @@ pub(crate) struct Bar {
     pub y: u32,
 }
 
-/// Where bars start (labels sit left of it) and how long the longest may be, in the drawing's units.
-pub(crate) const LABEL_SPACE: u32 = 230;
-pub(crate) const BAR_SPACE: u32 = 260;
-pub(crate) const ROW_HEIGHT: u32 = 30;
-pub(crate) const BAR_HEIGHT: u32 = 20;
-/// The width of the whole drawing: labels, bars and the text after the longest bar.
-pub(crate) const WIDTH: u32 = LABEL_SPACE + BAR_SPACE + 210;
+/// The drawing is narrow, each row a line of text (label and value) over its bar, so that on a phone
+/// it shrinks little and its text stays readable; on a wide screen the stylesheet caps its width.
+pub(crate) const WIDTH: u32 = 360;
+/// The longest bar, in the drawing's units.
+pub(crate) const BAR_SPACE: u32 = 356;
+pub(crate) const ROW_HEIGHT: u32 = 46;
+pub(crate) const BAR_HEIGHT: u32 = 16;
 
 #[derive(Debug, Clone)]
 pub(crate) struct BarChart {

@@ -88,15 +88,15 @@ fn charts_of(d: &Dashboard) -> Vec<BarChart> {
     charts.push(BarChart::new(
         "opinions-by-unit",
         &format!("{unit_word}收到的群众意见"),
-        format!("{year} 年登记的群众意见件数；括号内为尚未办结、已超期的件数。"),
-        "件数（未办结，超期）",
+        format!("{year} 年登记的群众意见件数；括号内为尚未办结的件数，超期件数见下方一览表。"),
+        "件数（未办结）",
         d.units
             .iter()
             .map(|u| {
                 (
                     u.name.clone(),
                     u.opinions,
-                    format!("{}（未办结 {}，超期 {}）", u.opinions, u.open, u.overdue),
+                    format!("{} 件（未办结 {}）", u.opinions, u.open),
                     Some(unit_href(u)),
                 )
             })
