@@ -23,6 +23,7 @@ pub mod roster;
 pub mod sessions;
 pub mod staffing;
 pub mod units;
+pub mod workbench;
 
 use std::sync::Arc;
 

@@ -205,10 +205,8 @@ pub(super) struct MePage {
     dashboard: Option<app::activities::MemberDashboard>,
     /// May record activities somewhere (staff, street leads, districts, the city).
     records_activities: bool,
-    /// Citizens' opinions late at a step, pressed on the caller (督办).
-    overdue_cases: usize,
-    /// Citizens' opinions waiting on the caller's step (members see theirs on their dashboard).
-    waiting_cases: usize,
+    /// What waits on the caller (待办事项), urgent first.
+    tasks: Vec<app::workbench::Task>,
     /// Reads concentrated opinions (everyone but departments).
     sees_insights: bool,
     /// Writes or receives annual summaries (districts, the city).
@@ -266,14 +264,13 @@ pub(super) async fn me_page(
         acting.scope(),
         domain::authz::Scope::City | domain::authz::Scope::District { .. }
     ) || rooms.iter().any(|(_, keeps)| *keeps);
-    let (waiting_cases, overdue_cases) = state.app.opinions_at_a_glance(&acting).await.map_err(fail)?;
+    let tasks = state.app.tasks(&acting).await.map_err(fail)?;
     Ok(MePage {
-        waiting_cases,
+        tasks,
         sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
         sees_annual_summaries: app::App::sees_annual_summaries(&acting),
         sees_rule_templates: app::App::sees_rule_templates(&acting),
         has_dashboard: app::App::has_dashboard(&acting),
-        overdue_cases,
         page,
         account: caller.auth.account.clone(),
         rooms,
