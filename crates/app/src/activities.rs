@@ -61,7 +61,7 @@ pub struct MemberDuty {
     pub points: u32,
 }
 
-fn activity_place(a: &ActivityRecord) -> Place {
+pub(crate) fn activity_place(a: &ActivityRecord) -> Place {
     Place {
         district_id: Some(a.district_id),
         street_id: Some(a.street_id),

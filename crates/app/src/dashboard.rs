@@ -211,20 +211,17 @@ impl App {
             UnitKind::District => district_id,
             UnitKind::Room => room_id,
         };
-        let room_district = |room_id: i64| {
-            rooms
-                .iter()
-                .find(|r| r.id == room_id)
-                .map_or(0, |r| r.district_id)
-        };
+        // Each record finds its unit by id once, not by scanning the units.
+        let position: std::collections::HashMap<i64, usize> =
+            units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
 
         // Reception sessions and their notices.
         let room_ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
         let sessions = self.store().sessions_in_rooms(&room_ids, from, to).await?;
         let (mut sessions_held, mut notices_due, mut notices_on_time) = (0, 0, 0);
         for session in sessions.iter().filter(|s| s.status != SessionStatus::Cancelled) {
-            let key = unit_of(room_district(session.room_id), session.room_id);
-            let unit = units.iter_mut().find(|u| u.id == key);
+            let key = unit_of(session.district_id, session.room_id);
+            let unit = position.get(&key).map(|&i| &mut units[i]);
             let held = session.status == SessionStatus::Held;
             let (due, on_time) = match notice_status(session.notice_due, session.notice_posted_on, today) {
                 NoticeStatus::Pending => (false, false),
@@ -256,7 +253,8 @@ impl App {
                 .2 += 1;
             by_month[a.held_on.month0() as usize] += 1;
             let key = unit_of(a.district_id, a.room_id);
-            if let Some(unit) = units.iter_mut().find(|u| u.id == key) {
+            if let Some(&i) = position.get(&key) {
+                let unit = &mut units[i];
                 unit.activities += 1;
             }
         }
@@ -278,7 +276,8 @@ impl App {
                 UnitKind::Room => d.member.rooms.iter().map(|(id, _)| *id).collect(),
             };
             for key in keys {
-                if let Some(unit) = units.iter_mut().find(|u| u.id == key) {
+                if let Some(&i) = position.get(&key) {
+                    let unit = &mut units[i];
                     unit.members += 1;
                     unit.at_or_above_minimum += u32::from(reached);
                 }
@@ -323,7 +322,7 @@ impl App {
                 .or_insert_with(|| (c.state.as_str().to_owned(), c.state.public_label().to_owned(), 0))
                 .2 += 1;
             let key = unit_of(c.district_id, c.room_id);
-            let unit = units.iter_mut().find(|u| u.id == key);
+            let unit = position.get(&key).map(|&i| &mut units[i]);
             let closed = c.state == CaseState::Closed;
             let late = (!closed)
                 .then_some(c.due_on)

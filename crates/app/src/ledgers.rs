@@ -80,6 +80,30 @@ fn count(n: usize) -> u32 {
 }
 
 impl App {
+    /// How much of residents' contacts the caller sees in the room's ledgers; `None` when the caller
+    /// may not read them (a member reads those of the rooms the member serves).
+    pub(crate) async fn ledger_view(
+        &self,
+        acting: &Acting,
+        room: &Room,
+    ) -> Result<Option<ContactView>, AppError> {
+        Ok(match acting {
+            Acting::Operator => Some(ContactView::Full),
+            Acting::Account(actor) => {
+                let serves = match actor.scope {
+                    Scope::Member { member_id, .. } => self
+                        .store()
+                        .room_members(room.id)
+                        .await?
+                        .iter()
+                        .any(|m| m.id == member_id),
+                    _ => false,
+                };
+                ledger_access(actor, &room_place(room), serves)
+            }
+        })
+    }
+
     /// The room, if the caller may read its ledgers for `year`, and how much of contacts they see.
     async fn ledger_room(
         &self,
@@ -94,21 +118,7 @@ impl App {
             .room(room_id)
             .await?
             .ok_or_else(|| not_visible(&scope, "工作室"))?;
-        let view = match acting {
-            Acting::Operator => Some(ContactView::Full),
-            Acting::Account(actor) => {
-                let serves = match actor.scope {
-                    Scope::Member { member_id, .. } => self
-                        .store()
-                        .room_members(room.id)
-                        .await?
-                        .iter()
-                        .any(|m| m.id == member_id),
-                    _ => false,
-                };
-                ledger_access(actor, &room_place(&room), serves)
-            }
-        };
+        let view = self.ledger_view(acting, &room).await?;
         let view = view.ok_or_else(crate::access::forbidden)?;
         Ok((room, view))
     }

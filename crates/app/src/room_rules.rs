@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::authz::{Action, Place, Scope};
-use domain::ledger::ledger_access;
 use domain::room_rules::{self, RuleText, VersionStanding, standings};
 use store::calendar::DistrictRef;
 use store::room_rules::{NewRule, StoredRule, VersionAdded};
@@ -157,29 +156,11 @@ impl App {
             .ok_or_else(|| not_visible(&scope, "工作室"))
     }
 
-    /// Whether the caller reads the room's rules with their history: whoever reads its ledgers.
-    async fn reads_room_rules(&self, acting: &Acting, room: &Room) -> Result<bool, AppError> {
-        Ok(match acting {
-            Acting::Operator => true,
-            Acting::Account(actor) => {
-                let serves = match actor.scope {
-                    Scope::Member { member_id, .. } => self
-                        .store()
-                        .room_members(room.id)
-                        .await?
-                        .iter()
-                        .any(|m| m.id == member_id),
-                    _ => false,
-                };
-                ledger_access(actor, &room_place(room), serves).is_some()
-            }
-        })
-    }
-
     /// A room's rules with every version, and the templates it may still adopt.
     pub async fn room_rules(&self, acting: &Acting, room_id: i64) -> Result<RoomRulesView, AppError> {
         let room = self.rules_room(acting, room_id).await?;
-        if !self.reads_room_rules(acting, &room).await? {
+        // Whoever reads the room's ledgers reads its rules with their history.
+        if self.ledger_view(acting, &room).await?.is_none() {
             return Err(forbidden());
         }
         let today = self.clock().today();

@@ -122,16 +122,7 @@ impl App {
             )
             .await?
             .into_iter()
-            .filter(|a| {
-                acting.may(
-                    Action::RecordActivities,
-                    &Place {
-                        district_id: Some(a.district_id),
-                        street_id: Some(a.street_id),
-                        room_id: Some(a.room_id),
-                    },
-                )
-            })
+            .filter(|a| acting.may(Action::RecordActivities, &crate::activities::activity_place(a)))
             .count()
         } else {
             0

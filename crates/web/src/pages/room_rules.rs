@@ -62,6 +62,14 @@ fn parse_day(raw: &str) -> Result<NaiveDate, AppError> {
         .map_err(|_| AppError::invalid("effective_from", "请填写生效日期（年-月-日）"))
 }
 
+/// The default day for a new version: the day after the newest one if that is later than today, so
+/// the default is always accepted.
+fn next_day(today: &str, latest: NaiveDate) -> String {
+    let today = parse_day(today).unwrap_or(latest);
+    let after = latest.checked_add_days(Days::new(1)).unwrap_or(latest);
+    after.max(today).to_string()
+}
+
 fn parse_id(field: &str, raw: &str) -> Result<i64, AppError> {
     raw.trim()
         .parse()
@@ -116,10 +124,7 @@ impl RoomRulesPage {
     /// today, so the default is always accepted.
     #[allow(clippy::trivially_copy_pass_by_ref)] // askama passes a template's arguments by reference
     fn next_day(&self, latest: &NaiveDate) -> String {
-        let latest = *latest;
-        let today = parse_day(&self.today).unwrap_or(latest);
-        let after = latest.checked_add_days(Days::new(1)).unwrap_or(latest);
-        after.max(today).to_string()
+        next_day(&self.today, *latest)
     }
 }
 
@@ -234,10 +239,7 @@ impl TemplatesPage {
 
     #[allow(clippy::trivially_copy_pass_by_ref)] // askama passes a template's arguments by reference
     fn next_day(&self, latest: &NaiveDate) -> String {
-        let latest = *latest;
-        let today = parse_day(&self.today).unwrap_or(latest);
-        let after = latest.checked_add_days(Days::new(1)).unwrap_or(latest);
-        after.max(today).to_string()
+        next_day(&self.today, *latest)
     }
 }
 
