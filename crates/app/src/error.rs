@@ -72,7 +72,7 @@ impl From<StoreError> for AppError {
             StoreError::Unreachable { .. } => Self::Unavailable(err.to_string()),
             StoreError::Duplicate(_) => Self::Conflict(err.to_string()),
             StoreError::MissingReference(_) => Self::invalid("reference", err.to_string()),
-            StoreError::Database(_) => Self::Internal(err.to_string()),
+            StoreError::Database(_) | StoreError::Corrupt { .. } => Self::Internal(err.to_string()),
         }
     }
 }

@@ -96,17 +96,6 @@ impl App {
                 ..domain::authz::Place::default()
             },
         )?;
-        let taken = self
-            .store()
-            .rooms_in_scope(&domain::authz::Scope::District {
-                district_id: at.district_id,
-            })
-            .await?
-            .iter()
-            .any(|r| r.name == name);
-        if taken {
-            return Err(AppError::Conflict(format!("本区已有名为「{name}」的工作室")));
-        }
         let new = store::units::NewRoom {
             name: &name,
             kind,
@@ -116,10 +105,10 @@ impl App {
             shared_with_liaison: input.shared_with_liaison,
             receives_monthly: input.receives_monthly,
         };
-        Ok(self
-            .store()
+        self.store()
             .create_room(&acting.who(), &new, self.clock().now())
-            .await?)
+            .await
+            .map_err(|err| room_name_in_use(err, &name))
     }
 
     /// Changes a room's record, or closes or reopens it.
@@ -154,26 +143,19 @@ impl App {
             receives_monthly: change.receives_monthly.unwrap_or(before.receives_monthly),
             open: change.open.unwrap_or(before.open),
         };
-        if after.name != before.name {
-            let taken = self
-                .store()
-                .rooms_in_scope(&domain::authz::Scope::District {
-                    district_id: before.district_id,
-                })
-                .await?
-                .iter()
-                .any(|r| r.id != id && r.name == after.name);
-            if taken {
-                return Err(AppError::Conflict(format!(
-                    "本区已有名为「{}」的工作室",
-                    after.name
-                )));
-            }
-        }
-        Ok(self
-            .store()
+        self.store()
             .update_room(&acting.who(), &before, &after, self.clock().now())
-            .await?)
+            .await
+            .map_err(|err| room_name_in_use(err, &after.name))
+    }
+}
+
+/// A district's rooms have distinct names; the database's unique index decides, so two requests
+/// taking the same name at once cannot both succeed.
+fn room_name_in_use(err: store::StoreError, name: &str) -> AppError {
+    match err {
+        store::StoreError::Duplicate(_) => AppError::Conflict(format!("本区已有名为「{name}」的工作室")),
+        other => other.into(),
     }
 }
 

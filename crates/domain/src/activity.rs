@@ -78,6 +78,9 @@ pub enum ActivityStatus {
 }
 
 impl ActivityStatus {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 3] = [Self::Confirmed, Self::Pending, Self::Returned];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Confirmed => "confirmed",

@@ -98,6 +98,16 @@ pub enum ScopeLevel {
 }
 
 impl ScopeLevel {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 6] = [
+        Self::City,
+        Self::District,
+        Self::Street,
+        Self::Room,
+        Self::Department,
+        Self::Member,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::City => "city",

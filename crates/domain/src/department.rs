@@ -11,6 +11,9 @@ pub enum DepartmentKind {
 }
 
 impl DepartmentKind {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 2] = [Self::Functional, Self::Petition];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Functional => "functional",
@@ -34,6 +37,9 @@ pub enum DepartmentLevel {
 }
 
 impl DepartmentLevel {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 2] = [Self::Street, Self::District];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Street => "street",

@@ -17,6 +17,9 @@ pub enum MemberLevel {
 }
 
 impl MemberLevel {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 4] = [Self::National, Self::Provincial, Self::City, Self::District];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::National => "national",

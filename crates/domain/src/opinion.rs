@@ -101,6 +101,17 @@ pub enum Route {
 }
 
 impl Route {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 7] = [
+        Self::ScreenedOut,
+        Self::OnTheSpot,
+        Self::Street,
+        Self::District,
+        Self::Petition,
+        Self::Proposal,
+        Self::SocialReport,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ScreenedOut => "screened_out",
@@ -151,6 +162,14 @@ pub enum Procedure {
 }
 
 impl Procedure {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 4] = [
+        Self::Litigation,
+        Self::AdministrativeReconsideration,
+        Self::Arbitration,
+        Self::Other,
+    ];
+
     pub fn parse(raw: &str) -> Option<Self> {
         match raw.trim() {
             "litigation" => Some(Self::Litigation),
@@ -583,6 +602,9 @@ pub enum Rating {
 }
 
 impl Rating {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 3] = [Self::Satisfied, Self::BasicallySatisfied, Self::Dissatisfied];
+
     pub fn parse(raw: &str) -> Option<Self> {
         match raw.trim() {
             "satisfied" => Some(Self::Satisfied),

@@ -137,6 +137,9 @@ pub enum DivisionLevel {
 }
 
 impl DivisionLevel {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 4] = [Self::City, Self::District, Self::Street, Self::Community];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::City => "city",

@@ -12,6 +12,9 @@ pub enum RoomKind {
 }
 
 impl RoomKind {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 3] = [Self::Fixed, Self::Mobile, Self::Online];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Fixed => "fixed",

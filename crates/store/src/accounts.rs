@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{account, department, member, room, session};
+use crate::error::stored;
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
 
@@ -427,8 +428,7 @@ impl Store {
         rows.into_iter()
             .zip(scopes)
             .map(|(row, scope)| {
-                let role = Role::parse(&row.role)
-                    .ok_or_else(|| StoreError::Database(format!("unknown role {}", row.role)))?;
+                let role = stored(Role::parse, "accounts.role", &row.role)?;
                 let name_of = |map: &HashMap<i64, String>, id: i64| map.get(&id).cloned();
                 let scope_name = match scope {
                     Scope::City => Some("广州市".to_owned()),

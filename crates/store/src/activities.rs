@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{activity, activity_member, activity_photo, local_activity_kind, member, room};
+use crate::error::{corrupt, stored};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::sessions::DutyMember;
 use crate::{Store, StoreError};
@@ -331,22 +332,30 @@ impl Store {
             .into_iter()
             .map(|k| (k.id, k.name))
             .collect();
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| {
                 let mut members = by_activity.remove(&row.id).unwrap_or_default();
                 members.sort_by(|a, b| a.name.cmp(&b.name));
                 let hours = match (&row.starts_at, &row.ends_at) {
-                    (Some(s), Some(e)) => SessionHours::parse(s, e).ok(),
+                    (Some(s), Some(e)) => Some(
+                        SessionHours::parse(s, e)
+                            .map_err(|_| corrupt("activities.starts_at", format!("{s}–{e}")))?,
+                    ),
                     _ => None,
                 };
-                ActivityRecord {
+                let residents_reached = row
+                    .residents_reached
+                    .map(|n| {
+                        u32::try_from(n).map_err(|_| corrupt("activities.residents_reached", n.to_string()))
+                    })
+                    .transpose()?;
+                Ok(ActivityRecord {
                     id: row.id,
                     room_id: row.room_id,
                     room_name: rooms.get(&row.room_id).cloned().unwrap_or_default(),
                     district_id: row.district_id,
                     street_id: row.street_id,
-                    kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Local),
+                    kind: stored(ActivityKind::parse, "activities.kind", &row.kind)?,
                     local_kind: row
                         .local_kind_id
                         .map(|id| (id, kinds.get(&id).cloned().unwrap_or_default())),
@@ -354,8 +363,8 @@ impl Store {
                     hours,
                     place: row.place,
                     summary: row.summary,
-                    residents_reached: row.residents_reached.and_then(|n| u32::try_from(n).ok()),
-                    status: ActivityStatus::parse(&row.status).unwrap_or(ActivityStatus::Pending),
+                    residents_reached,
+                    status: stored(ActivityStatus::parse, "activities.status", &row.status)?,
                     return_reason: row.return_reason,
                     session_id: row.session_id,
                     recorded_by: row.recorded_by,
@@ -364,9 +373,9 @@ impl Store {
                     photo_ids: photos.remove(&row.id).unwrap_or_default(),
                     opinions_collected: collected.remove(&row.id).unwrap_or(0),
                     members,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Replaces what staff wrote about an activity: its summary and the residents reached.
@@ -577,15 +586,16 @@ impl Store {
             .into_tuple()
             .all(&self.read)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(member_id, activity_id, held_on, kind)| Participation {
-                member_id,
-                activity_id,
-                held_on,
-                kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Local),
+        rows.into_iter()
+            .map(|(member_id, activity_id, held_on, kind)| {
+                Ok(Participation {
+                    member_id,
+                    activity_id,
+                    held_on,
+                    kind: stored(ActivityKind::parse, "activities.kind", &kind)?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The local kinds of the given districts (all districts when `None`), by district and name.

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{annual_summary, annual_summary_version};
+use crate::error::{corrupt, stored};
 use crate::{Store, StoreError};
 
 /// A district's summary of one year as stored.
@@ -51,14 +52,12 @@ pub struct SummaryWrite {
     pub action: &'static str,
 }
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Database(format!("corrupt row in annual_summaries: {what}"))
-}
-
 fn to_summary(row: annual_summary::Model) -> Result<StoredSummary, StoreError> {
-    let status = SummaryStatus::parse(&row.status)
-        .filter(|s| SummaryStatus::STORED.contains(s))
-        .ok_or_else(|| corrupt(&format!("status {:?}", row.status)))?;
+    let status = stored(
+        |raw| SummaryStatus::parse(raw).filter(|s| SummaryStatus::STORED.contains(s)),
+        "annual_summaries.status",
+        &row.status,
+    )?;
     Ok(StoredSummary {
         district_id: row.district_id,
         year: row.year,
@@ -111,8 +110,12 @@ impl Store {
             .map(|v| {
                 Ok(SummaryVersion {
                     version: v.version,
-                    figures: serde_json::from_str(&v.figures)
-                        .map_err(|err| corrupt(&format!("figures of version {}: {err}", v.version)))?,
+                    figures: serde_json::from_str(&v.figures).map_err(|err| {
+                        corrupt(
+                            "annual_summary_versions.figures",
+                            format!("version {}: {err}", v.version),
+                        )
+                    })?,
                     text: v.text,
                     submitted_at: v.submitted_at,
                     submitted_by: v.submitted_by,

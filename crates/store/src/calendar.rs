@@ -15,6 +15,7 @@ use crate::audit::{self, Change, Who};
 use crate::entity::{
     blocked_date, district_reception_day, division, holiday_arrangement, official_day, rule_set,
 };
+use crate::error::stored;
 use crate::{Store, StoreError};
 
 /// Where a loaded arrangement came from.
@@ -258,9 +259,8 @@ impl Store {
             .all(&self.read)
             .await?;
         for day in days {
-            if let Some(kind) = OfficialKind::parse(&day.kind) {
-                calendar.mark(day.year, day.date, kind, &day.festival);
-            }
+            let kind = stored(OfficialKind::parse, "official_days.kind", &day.kind)?;
+            calendar.mark(day.year, day.date, kind, &day.festival);
         }
         Ok(calendar)
     }

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{division, division_name};
+use crate::error::stored;
 use crate::{Store, StoreError};
 use domain::org::{Division, DivisionCode, DivisionLevel, GUANGZHOU_CODE, NameRecord};
 
@@ -117,7 +118,7 @@ impl Store {
         let mut ancestors = ancestor_rows
             .into_iter()
             .map(to_division_without_count)
-            .collect::<Vec<_>>();
+            .collect::<Result<Vec<_>, _>>()?;
         ancestors.sort_by_key(|a| a.code.as_str().len());
         Ok(Some(DivisionDetail {
             division,
@@ -163,8 +164,8 @@ impl Store {
             .all(&self.read)
             .await?
             .into_iter()
-            .map(|row| (row.code.clone(), to_division_without_count(row)))
-            .collect();
+            .map(|row| Ok((row.code.clone(), to_division_without_count(row)?)))
+            .collect::<Result<_, StoreError>>()?;
         Ok(hits
             .into_iter()
             .map(|division| {
@@ -311,15 +312,14 @@ impl Store {
                 .into_iter()
                 .collect()
         };
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| {
                 let count = counts.get(&row.id).copied().unwrap_or(0);
-                let mut division = to_division_without_count(row);
+                let mut division = to_division_without_count(row)?;
                 division.child_count = u64::try_from(count).unwrap_or(0);
-                division
+                Ok(division)
             })
-            .collect())
+            .collect()
     }
 }
 
@@ -386,15 +386,14 @@ async fn ensure_name_free<C: ConnectionTrait>(
     Ok(())
 }
 
-fn to_division_without_count(row: division::Model) -> Division {
-    // Codes were validated on the way in; a stored code that no longer parses is a bug worth seeing.
-    let code = DivisionCode::parse(&row.code)
-        .unwrap_or_else(|err| panic!("stored division code {}: {err}", row.code));
-    Division {
+fn to_division_without_count(row: division::Model) -> Result<Division, StoreError> {
+    // Codes were validated on the way in; a stored code that no longer parses is a corrupt row.
+    let code = stored(|raw| DivisionCode::parse(raw).ok(), "divisions.code", &row.code)?;
+    Ok(Division {
         code,
         name: row.name,
         child_count: 0,
-    }
+    })
 }
 
 /// Escapes LIKE wildcards so a user's `%` or `_` matches itself.

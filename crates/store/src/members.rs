@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{member, member_photo, room, room_member};
+use crate::error::{corrupt, stored, stored_optional};
 use crate::{Store, StoreError};
 
 /// A member as those who keep the roster see it.
@@ -121,28 +122,29 @@ impl Store {
         let districts = self
             .division_names(rows.iter().filter_map(|r| r.district_id).collect())
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| MemberRecord {
-                id: row.id,
-                level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
-                district_name: row.district_id.and_then(|d| districts.get(&d).cloned()),
-                district_id: row.district_id,
-                sector: row.sector,
-                employer: row.employer,
-                position: row.position,
-                term: row.term,
-                mobile: row.mobile.as_deref().and_then(MobileNumber::parse),
-                resides_hk_macao: row.resides_hk_macao,
-                ceased_on: if row.status == "serving" {
-                    None
-                } else {
-                    row.ceased_on
-                },
-                rooms: rooms_of.remove(&row.id).unwrap_or_default(),
-                name: row.name,
+        rows.into_iter()
+            .map(|row| {
+                Ok(MemberRecord {
+                    id: row.id,
+                    level: stored(MemberLevel::parse, "members.level", &row.level)?,
+                    district_name: row.district_id.and_then(|d| districts.get(&d).cloned()),
+                    district_id: row.district_id,
+                    sector: row.sector,
+                    employer: row.employer,
+                    position: row.position,
+                    term: row.term,
+                    mobile: stored_optional(MobileNumber::parse, "members.mobile", row.mobile.as_deref())?,
+                    resides_hk_macao: row.resides_hk_macao,
+                    ceased_on: match row.status.as_str() {
+                        "serving" => None,
+                        "ceased" => row.ceased_on,
+                        other => return Err(corrupt("members.status", other)),
+                    },
+                    rooms: rooms_of.remove(&row.id).unwrap_or_default(),
+                    name: row.name,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Replaces a member's editable record, with its audit entry (the mobile number is never written to

@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{department, member, opinion, opinion_step, room};
+use crate::error::{stored, stored_optional};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
 
@@ -274,44 +275,49 @@ impl Store {
             .await?
             .into_iter()
             .map(|d| {
-                let kind = DepartmentKind::parse(&d.kind).unwrap_or(DepartmentKind::Functional);
-                (d.id, (d.name, kind))
+                let kind = stored(DepartmentKind::parse, "departments.kind", &d.kind)?;
+                Ok((d.id, (d.name, kind)))
             })
-            .collect();
-        Ok(rows
-            .into_iter()
-            .map(|row| CaseRecord {
-                id: row.id,
-                room_name: rooms.get(&row.room_id).cloned().unwrap_or_default(),
-                member: row
-                    .member_id
-                    .map(|id| (id, members.get(&id).cloned().unwrap_or_default())),
-                department: row
-                    .department_id
-                    .and_then(|id| departments.get(&id).map(|(name, kind)| (id, name.clone(), *kind))),
-                activity_id: row.activity_id,
-                state: CaseState::parse(&row.state).unwrap_or(CaseState::Received),
-                route: row.route.as_deref().and_then(Route::parse),
-                procedure: row.procedure.as_deref().and_then(Procedure::parse),
-                rating: row.rating.as_deref().and_then(Rating::parse),
-                tracking_code: row.tracking_code,
-                room_id: row.room_id,
-                district_id: row.district_id,
-                street_id: row.street_id,
-                channel: row.channel,
-                content: row.content,
-                contact_name: row.contact_name,
-                contact_phone: row.contact_phone,
-                community: row.community,
-                anonymous_to_departments: row.anonymous_to_departments,
-                due_on: row.due_on,
-                told_body: row.told_body,
-                rating_comment: row.rating_comment,
-                rated_at: row.rated_at,
-                received_at: row.received_at,
-                closed_at: row.closed_at,
+            .collect::<Result<_, StoreError>>()?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(CaseRecord {
+                    id: row.id,
+                    room_name: rooms.get(&row.room_id).cloned().unwrap_or_default(),
+                    member: row
+                        .member_id
+                        .map(|id| (id, members.get(&id).cloned().unwrap_or_default())),
+                    department: row
+                        .department_id
+                        .and_then(|id| departments.get(&id).map(|(name, kind)| (id, name.clone(), *kind))),
+                    activity_id: row.activity_id,
+                    state: stored(CaseState::parse, "opinions.state", &row.state)?,
+                    route: stored_optional(Route::parse, "opinions.route", row.route.as_deref())?,
+                    procedure: stored_optional(
+                        Procedure::parse,
+                        "opinions.procedure",
+                        row.procedure.as_deref(),
+                    )?,
+                    rating: stored_optional(Rating::parse, "opinions.rating", row.rating.as_deref())?,
+                    tracking_code: row.tracking_code,
+                    room_id: row.room_id,
+                    district_id: row.district_id,
+                    street_id: row.street_id,
+                    channel: row.channel,
+                    content: row.content,
+                    contact_name: row.contact_name,
+                    contact_phone: row.contact_phone,
+                    community: row.community,
+                    anonymous_to_departments: row.anonymous_to_departments,
+                    due_on: row.due_on,
+                    told_body: row.told_body,
+                    rating_comment: row.rating_comment,
+                    rated_at: row.rated_at,
+                    received_at: row.received_at,
+                    closed_at: row.closed_at,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A case's steps, oldest first.
@@ -328,22 +334,23 @@ impl Store {
             .into_iter()
             .map(|d| (d.id, d.name))
             .collect();
-        Ok(rows
-            .into_iter()
-            .map(|row| CaseStep {
-                action: ActionKind::parse(&row.action).unwrap_or(ActionKind::Close),
-                actor_role: row.actor_role,
-                actor_label: row.actor_label,
-                taken_at: row.taken_at,
-                title: row.title,
-                text: row.text,
-                department: row
-                    .department_id
-                    .map(|id| (id, departments.get(&id).cloned().unwrap_or_default())),
-                from_state: CaseState::parse(&row.from_state).unwrap_or(CaseState::Received),
-                to_state: CaseState::parse(&row.to_state).unwrap_or(CaseState::Received),
+        rows.into_iter()
+            .map(|row| {
+                Ok(CaseStep {
+                    action: stored(ActionKind::parse, "opinion_steps.action", &row.action)?,
+                    actor_role: row.actor_role,
+                    actor_label: row.actor_label,
+                    taken_at: row.taken_at,
+                    title: row.title,
+                    text: row.text,
+                    department: row
+                        .department_id
+                        .map(|id| (id, departments.get(&id).cloned().unwrap_or_default())),
+                    from_state: stored(CaseState::parse, "opinion_steps.from_state", &row.from_state)?,
+                    to_state: stored(CaseState::parse, "opinion_steps.to_state", &row.to_state)?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Writes a step and moves the case, if it is still in the state `before` was read in; `false`

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{division, member, room, room_member};
+use crate::error::stored;
 use crate::{Store, StoreError};
 
 /// Rows per INSERT.
@@ -94,9 +95,7 @@ impl Store {
             targets.districts.iter().map(|(n, id)| (*id, n.clone())).collect();
         let mut existing: HashMap<MemberKey, Existing> = HashMap::new();
         for row in member::Entity::find().all(&txn).await? {
-            let Some(level) = MemberLevel::parse(&row.level) else {
-                continue;
-            };
+            let level = stored(MemberLevel::parse, "members.level", &row.level)?;
             let key = MemberKey {
                 name: row.name.clone(),
                 level,

@@ -15,6 +15,7 @@ use crate::audit::{self, Change, Who};
 use crate::entity::{
     member, member_feed_token, reception_session, reception_session_change, reception_session_member, room,
 };
+use crate::error::{corrupt, stored};
 use crate::{Store, StoreError};
 
 /// A member on duty, by name (published on the notice).
@@ -213,8 +214,7 @@ impl Store {
             .into_iter()
             .map(|r| (r.id, (r.district_id, r.street_id)))
             .collect();
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| {
                 let mut members: Vec<DutyMember> = by_session
                     .get(&row.id)
@@ -227,26 +227,33 @@ impl Store {
                     })
                     .collect();
                 members.sort_by(|a, b| a.name.cmp(&b.name));
-                let (district_id, street_id) = rooms.get(&row.room_id).copied().unwrap_or_default();
-                SessionRecord {
+                let (district_id, street_id) = rooms
+                    .get(&row.room_id)
+                    .copied()
+                    .ok_or_else(|| corrupt("reception_sessions.room_id", row.room_id.to_string()))?;
+                Ok(SessionRecord {
                     id: row.id,
                     room_id: row.room_id,
                     district_id,
                     street_id,
                     date: row.date,
                     nominal_date: row.nominal_date,
-                    hours: SessionHours::parse(&row.starts_at, &row.ends_at)
-                        .unwrap_or_else(|_| SessionHours::default_morning()),
+                    hours: SessionHours::parse(&row.starts_at, &row.ends_at).map_err(|_| {
+                        corrupt(
+                            "reception_sessions.starts_at",
+                            format!("{}–{}", row.starts_at, row.ends_at),
+                        )
+                    })?,
                     place: row.place,
-                    status: SessionStatus::parse(&row.status).unwrap_or(SessionStatus::Planned),
+                    status: stored(SessionStatus::parse, "reception_sessions.status", &row.status)?,
                     notice_due: row.notice_due,
                     notice_posted_on: row.notice_posted_on,
                     notice_posted_where: row.notice_posted_where,
                     notice_posted_by: row.notice_posted_by,
                     members,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Replaces a session's values and records the change with its reason in the session's history.

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{account, convener, division, room};
+use crate::error::stored;
 use crate::{Store, StoreError};
 
 /// A convener as stored.
@@ -74,15 +75,15 @@ impl Store {
             .all(&self.read)
             .await?
             .into_iter()
-            .filter_map(|row| {
-                Some(Convener {
+            .map(|row| {
+                Ok(Convener {
                     id: row.id,
                     district_id: row.district_id,
-                    title: ConvenerTitle::parse(&row.title)?,
+                    title: stored(ConvenerTitle::parse, "conveners.title", &row.title)?,
                     name: row.name,
                 })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         Ok(district_ids
             .iter()
             .filter_map(|id| {
@@ -173,17 +174,18 @@ impl Store {
     }
 
     pub async fn convener(&self, id: i64) -> Result<Option<Convener>, StoreError> {
-        Ok(convener::Entity::find_by_id(id)
+        convener::Entity::find_by_id(id)
             .one(&self.read)
             .await?
-            .and_then(|row| {
-                Some(Convener {
+            .map(|row| {
+                Ok(Convener {
                     id: row.id,
                     district_id: row.district_id,
-                    title: ConvenerTitle::parse(&row.title)?,
+                    title: stored(ConvenerTitle::parse, "conveners.title", &row.title)?,
                     name: row.name,
                 })
-            }))
+            })
+            .transpose()
     }
 
     pub async fn remove_convener(

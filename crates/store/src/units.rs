@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change, Who};
 use crate::entity::{department, division, member, room, room_member};
+use crate::error::{corrupt, stored};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
 
@@ -233,23 +234,24 @@ impl Store {
             .flatten()
             .collect();
         let names = self.division_names(ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| Department {
-                id: row.id,
-                level: if row.level == "street" {
-                    DepartmentLevel::Street
-                } else {
-                    DepartmentLevel::District
-                },
-                kind: DepartmentKind::parse(&row.kind).unwrap_or(DepartmentKind::Functional),
-                district_name: names.get(&row.district_id).cloned().unwrap_or_default(),
-                street_name: row.street_id.and_then(|id| names.get(&id).cloned()),
-                name: row.name,
-                district_id: row.district_id,
-                street_id: row.street_id,
+        rows.into_iter()
+            .map(|row| {
+                Ok(Department {
+                    id: row.id,
+                    level: match row.level.as_str() {
+                        "street" => DepartmentLevel::Street,
+                        "district" => DepartmentLevel::District,
+                        other => return Err(corrupt("departments.level", other)),
+                    },
+                    kind: stored(DepartmentKind::parse, "departments.kind", &row.kind)?,
+                    district_name: names.get(&row.district_id).cloned().unwrap_or_default(),
+                    street_name: row.street_id.and_then(|id| names.get(&id).cloned()),
+                    name: row.name,
+                    district_id: row.district_id,
+                    street_id: row.street_id,
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub async fn create_room(
@@ -436,23 +438,28 @@ impl Store {
             .await?;
         let ids: Vec<i64> = rows.iter().flat_map(|r| [r.district_id, r.street_id]).collect();
         let names = self.division_names(ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| Room {
-                id: row.id,
-                kind: RoomKind::parse(&row.kind).unwrap_or(RoomKind::Fixed),
-                district_name: names.get(&row.district_id).cloned().unwrap_or_default(),
-                street_name: names.get(&row.street_id).cloned().unwrap_or_default(),
-                name: row.name,
-                district_id: row.district_id,
-                street_id: row.street_id,
-                address: row.address,
-                opening_notes: row.opening_notes,
-                shared_with_liaison: row.shared_with_liaison,
-                open: row.status == "open",
-                receives_monthly: row.receives_monthly,
+        rows.into_iter()
+            .map(|row| {
+                Ok(Room {
+                    id: row.id,
+                    kind: stored(RoomKind::parse, "rooms.kind", &row.kind)?,
+                    district_name: names.get(&row.district_id).cloned().unwrap_or_default(),
+                    street_name: names.get(&row.street_id).cloned().unwrap_or_default(),
+                    name: row.name,
+                    district_id: row.district_id,
+                    street_id: row.street_id,
+                    address: row.address,
+                    opening_notes: row.opening_notes,
+                    shared_with_liaison: row.shared_with_liaison,
+                    open: match row.status.as_str() {
+                        "open" => true,
+                        "closed" => false,
+                        other => return Err(corrupt("rooms.status", other)),
+                    },
+                    receives_monthly: row.receives_monthly,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Open rooms, for the public.
@@ -500,15 +507,15 @@ impl Store {
             .map(|row| {
                 let member = PublicMember {
                     id: row.id,
-                    level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
+                    level: stored(MemberLevel::parse, "members.level", &row.level)?,
                     name: row.name,
                     sector: row.sector,
                     employer: row.employer,
                     position: row.position,
                 };
-                (member.id, member)
+                Ok((member.id, member))
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let mut by_room: HashMap<i64, Vec<PublicMember>> = HashMap::new();
         for link in links {
             if let Some(member) = members.get(&link.member_id) {
@@ -560,15 +567,18 @@ impl Store {
     }
 
     pub async fn member(&self, id: i64) -> Result<Option<Member>, StoreError> {
-        Ok(member::Entity::find_by_id(id)
+        member::Entity::find_by_id(id)
             .one(&self.read)
             .await?
-            .map(|row| Member {
-                id: row.id,
-                level: MemberLevel::parse(&row.level).unwrap_or(MemberLevel::District),
-                name: row.name,
-                district_id: row.district_id,
-            }))
+            .map(|row| {
+                Ok(Member {
+                    id: row.id,
+                    level: stored(MemberLevel::parse, "members.level", &row.level)?,
+                    name: row.name,
+                    district_id: row.district_id,
+                })
+            })
+            .transpose()
     }
 
     /// The member with this name and level (the first, if several share both).

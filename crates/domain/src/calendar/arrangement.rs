@@ -37,6 +37,9 @@ pub enum OfficialKind {
 }
 
 impl OfficialKind {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 2] = [Self::Holiday, Self::Workday];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Holiday => "holiday",

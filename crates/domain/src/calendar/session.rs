@@ -22,6 +22,9 @@ pub enum SessionStatus {
 }
 
 impl SessionStatus {
+    /// Every value, in the order shown to users.
+    pub const ALL: [Self; 3] = [Self::Planned, Self::Held, Self::Cancelled];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Planned => "planned",

@@ -18,6 +18,7 @@ mod m20261130_000013_activities;
 mod m20261130_000014_opinions;
 mod m20261203_000015_annual_summaries;
 mod m20261203_000016_room_rules;
+pub(crate) mod m20261204_000017_known_values;
 
 pub struct Migrator;
 
@@ -41,6 +42,71 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_opinions::Migration),
             Box::new(m20261203_000015_annual_summaries::Migration),
             Box::new(m20261203_000016_room_rules::Migration),
+            Box::new(m20261204_000017_known_values::Migration),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::activity::{ActivityKind, ActivityStatus};
+    use domain::annual::SummaryStatus;
+    use domain::authz::{Role, ScopeLevel};
+    use domain::calendar::arrangement::OfficialKind;
+    use domain::calendar::session::SessionStatus;
+    use domain::department::{DepartmentKind, DepartmentLevel};
+    use domain::member::MemberLevel;
+    use domain::opinion::{ActionKind, CaseState, Procedure, Rating, Route};
+    use domain::org::DivisionLevel;
+    use domain::room::RoomKind;
+    use domain::staffing::ConvenerTitle;
+
+    use super::m20261204_000017_known_values::KNOWN_VALUES;
+
+    fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().copied().map(as_str).collect()
+    }
+
+    /// What the code writes into each constrained column, from the domain's own lists.
+    fn written_by_the_code(table: &str, column: &str) -> Vec<&'static str> {
+        match (table, column) {
+            ("accounts", "role") => names(&Role::ALL, Role::as_str),
+            ("accounts", "scope_level") => names(&ScopeLevel::ALL, ScopeLevel::as_str),
+            ("activities", "kind") => names(&ActivityKind::ALL, ActivityKind::as_str),
+            ("activities", "status") => names(&ActivityStatus::ALL, ActivityStatus::as_str),
+            ("annual_summaries", "status") => names(&SummaryStatus::STORED, SummaryStatus::as_str),
+            ("conveners", "title") => names(&ConvenerTitle::ALL, ConvenerTitle::as_str),
+            ("departments", "level") => names(&DepartmentLevel::ALL, DepartmentLevel::as_str),
+            ("departments", "kind") => names(&DepartmentKind::ALL, DepartmentKind::as_str),
+            ("divisions", "level") => names(&DivisionLevel::ALL, DivisionLevel::as_str),
+            ("members", "level") => names(&MemberLevel::ALL, MemberLevel::as_str),
+            ("members", "status") => vec!["serving", "ceased"],
+            ("official_days", "kind") => names(&OfficialKind::ALL, OfficialKind::as_str),
+            ("opinions", "channel") => vec!["online", "visit"],
+            ("opinions", "state") | ("opinion_steps", "from_state" | "to_state") => {
+                names(&CaseState::ALL, CaseState::as_str)
+            }
+            ("opinions", "route") => names(&Route::ALL, Route::as_str),
+            ("opinions", "procedure") => names(&Procedure::ALL, Procedure::as_str),
+            ("opinions", "rating") => names(&Rating::ALL, Rating::as_str),
+            ("opinion_steps", "action") => names(&ActionKind::ALL, ActionKind::as_str),
+            ("reception_sessions", "status") => names(&SessionStatus::ALL, SessionStatus::as_str),
+            ("rooms", "kind") => names(&RoomKind::ALL, RoomKind::as_str),
+            ("rooms", "status") => vec!["open", "closed"],
+            ("sessions", "kind") => vec!["cookie", "bearer"],
+            other => panic!("no domain list for {other:?}"),
+        }
+    }
+
+    /// A variant added to a domain enum needs a new migration widening its column's constraint.
+    #[test]
+    fn the_constrained_values_are_the_domain_values() {
+        for (table, column, values) in KNOWN_VALUES {
+            assert_eq!(
+                written_by_the_code(table, column),
+                values.to_vec(),
+                "{table}.{column}: add a migration that widens the constraint"
+            );
+        }
     }
 }
