@@ -56,22 +56,7 @@ pub struct Visit {
     pub anonymous_to_departments: bool,
 }
 
-/// A routing step as submitted: the action code and the fields it needs.
-#[derive(Debug, Clone, Default)]
-pub struct StepInput {
-    pub action: String,
-    pub procedure: Option<String>,
-    pub told_body: Option<String>,
-    pub answer: Option<String>,
-    pub instruction: Option<String>,
-    pub department_id: Option<i64>,
-    pub result: Option<String>,
-    pub text: Option<String>,
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    /// The member responsible, when staff name one while routing.
-    pub member_id: Option<i64>,
-}
+pub use domain::step::{StepCommand, StepInput};
 
 /// A case as its caller may see it, with its history and what the caller may do next.
 #[derive(Debug, Clone)]
@@ -449,55 +434,42 @@ impl App {
             Acting::Operator => "operator",
         };
         let mut step = StepWrite::new(action, actor_role, to_state, route);
-        match action {
-            ActionKind::ScreenOut => {
-                let procedure = input
-                    .procedure
-                    .as_deref()
-                    .and_then(Procedure::parse)
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "procedure",
-                            "请选择法定途径：litigation（诉讼）、administrative_reconsideration（行政复议）、arbitration（仲裁）或 other（其他法定程序）",
-                        )
-                    })?;
-                let body = domain::text::single_line(input.told_body.as_deref().unwrap_or_default(), 200)
-                    .map_err(|err| AppError::invalid("told_body", format!("告知的受理机关{err}")))?;
-                step.text = Some(format!("属于{}事项，已告知向{body}提出", procedure.label_zh()));
-                step.screened = Some((procedure, body));
-            }
-            ActionKind::AnswerOnSpot => {
-                step.text = Some(text_field("answer", "答复内容", input.answer.as_deref(), 2000)?);
-            }
-            // These steps carry nothing but themselves.
-            ActionKind::ReferToStreet | ActionKind::ConfirmFeedback => {}
-            // The resident's step is taken by rating (`rate_case`); `next_state` refused it above.
-            ActionKind::RateDissatisfied => {
-                return Err(AppError::Forbidden(
-                    "「群众评价不满意」只能由群众在查询页评价".into(),
+        // The resident's step is taken by rating (`rate_case`); `next_state` refused it above.
+        if action == ActionKind::RateDissatisfied {
+            return Err(AppError::Forbidden(
+                "「群众评价不满意」只能由群众在查询页评价".into(),
+            ));
+        }
+        // Fields are checked only now, after the caller is known to be allowed this step, so a
+        // caller who may not act learns nothing from a field's message.
+        let command =
+            StepCommand::parse(action, input).map_err(|err| AppError::invalid(err.field, err.message))?;
+        match command {
+            StepCommand::ScreenOut { procedure, told_body } => {
+                step.text = Some(format!(
+                    "属于{}事项，已告知向{told_body}提出",
+                    procedure.label_zh()
                 ));
+                step.screened = Some((procedure, told_body));
             }
-            ActionKind::ReviewReopen => {
-                let department = self
-                    .department_for_step(action, input.department_id, &before)
-                    .await?;
+            StepCommand::AnswerOnSpot { answer } => step.text = Some(answer),
+            // These steps carry nothing but themselves.
+            StepCommand::ReferToStreet | StepCommand::ConfirmFeedback => {}
+            StepCommand::ReviewReopen {
+                department_id,
+                instruction,
+            } => {
+                let department = self.department_for_step(action, department_id, &before).await?;
                 step.route = Some(if department.level == DepartmentLevel::District {
                     Route::District
                 } else {
                     Route::Street
                 });
                 step.holder = Some(department.id);
-                step.text = Some(text_field(
-                    "instruction",
-                    "复核意见",
-                    input.instruction.as_deref(),
-                    1000,
-                )?);
+                step.text = Some(instruction);
             }
-            ActionKind::ReviewUphold => {
-                step.text = Some(text_field("text", "复核意见", input.text.as_deref(), 1000)?);
-            }
-            ActionKind::SendToPetition => {
+            StepCommand::ReviewUphold { text } => step.text = Some(text),
+            StepCommand::SendToPetition => {
                 let petition = self
                     .store()
                     .departments_in_scope(&Scope::District {
@@ -510,40 +482,36 @@ impl App {
                 step.holder = Some(petition.id);
                 step.text = Some(format!("转{}办理", petition.name));
             }
-            ActionKind::Instruct | ActionKind::ForwardToDistrict => {
-                let department = self
-                    .department_for_step(action, input.department_id, &before)
-                    .await?;
+            StepCommand::Instruct {
+                department_id,
+                instruction,
+            } => {
+                let department = self.department_for_step(action, department_id, &before).await?;
                 step.holder = Some(department.id);
-                step.text = Some(if action == ActionKind::Instruct {
-                    text_field("instruction", "批示内容", input.instruction.as_deref(), 1000)?
-                } else {
-                    match input.instruction.as_deref().map(str::trim) {
-                        Some(reason) if !reason.is_empty() => {
-                            text_field("instruction", "转办说明", Some(reason), 1000)?
-                        }
-                        _ => format!("超出镇（街）职权，转{}办理", department.name),
-                    }
-                });
+                step.text = Some(instruction);
             }
-            ActionKind::RecordHandling => {
-                step.text = Some(text_field("result", "办理结果", input.result.as_deref(), 2000)?);
+            StepCommand::ForwardToDistrict {
+                department_id,
+                reason,
+            } => {
+                let department = self.department_for_step(action, department_id, &before).await?;
+                step.holder = Some(department.id);
+                step.text =
+                    Some(reason.unwrap_or_else(|| format!("超出镇（街）职权，转{}办理", department.name)));
+            }
+            StepCommand::RecordHandling { result } => {
+                step.text = Some(result);
                 step.holder = None;
             }
-            ActionKind::FeedbackToMember => {
-                step.text = Some(text_field("text", "反馈内容", input.text.as_deref(), 2000)?);
+            StepCommand::FeedbackToMember { text } => {
+                step.text = Some(text);
                 step.holder = before.department.as_ref().map(|d| d.0);
             }
-            ActionKind::DraftProposal | ActionKind::DraftSocialReport => {
-                step.title = Some(
-                    domain::text::single_line(input.title.as_deref().unwrap_or_default(), 200)
-                        .map_err(|err| AppError::invalid("title", format!("标题{err}")))?,
-                );
-                step.text = Some(text_field("text", "正文", input.text.as_deref(), 5000)?);
+            StepCommand::DraftProposal { title, text } | StepCommand::DraftSocialReport { title, text } => {
+                step.title = Some(title);
+                step.text = Some(text);
             }
-            ActionKind::Close => {
-                step.text = Some(text_field("summary", "办结说明", input.summary.as_deref(), 1000)?);
-            }
+            StepCommand::Close { summary } => step.text = Some(summary),
         }
         // The member responsible: named by staff while routing, or the member taking a member's step.
         if let Some(member_id) = input.member_id {
@@ -574,11 +542,9 @@ impl App {
     async fn department_for_step(
         &self,
         action: ActionKind,
-        department_id: Option<i64>,
+        department_id: i64,
         case: &CaseRecord,
     ) -> Result<Department, AppError> {
-        let department_id =
-            department_id.ok_or_else(|| AppError::invalid("department_id", "请选择承办部门"))?;
         let department = self
             .store()
             .department(department_id)

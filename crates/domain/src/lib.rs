@@ -18,4 +18,22 @@ pub mod room;
 pub mod room_rules;
 pub mod roster;
 pub mod staffing;
+pub mod step;
 pub mod text;
+
+/// Why a submitted value was refused, naming the field it is about (pages show the message beside the
+/// field, the API in `error.field`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

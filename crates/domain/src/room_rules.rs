@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
+use crate::FieldError;
 use crate::authz::{Action, Actor, Place, Role, can};
 use crate::calendar::regulation_effective_date;
 use crate::text;
@@ -89,22 +90,6 @@ pub fn reads_templates(actor: &Actor, district_id: i64) -> bool {
             && actor.scope.place().district_id == Some(district_id))
 }
 
-/// Why a version was refused; each names the field it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleInputError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl RuleInputError {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
 /// A checked new version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleText {
@@ -122,21 +107,21 @@ pub fn check_version(
     effective_from: NaiveDate,
     latest: Option<NaiveDate>,
     today: NaiveDate,
-) -> Result<RuleText, RuleInputError> {
+) -> Result<RuleText, FieldError> {
     let title = text::single_line(title, TITLE_MAX)
-        .map_err(|err| RuleInputError::new("title", format!("制度名称{err}")))?;
-    let text = text::paragraphs(body, TEXT_MAX)
-        .map_err(|err| RuleInputError::new("text", format!("制度正文{err}")))?;
+        .map_err(|err| FieldError::new("title", format!("制度名称{err}")))?;
+    let text =
+        text::paragraphs(body, TEXT_MAX).map_err(|err| FieldError::new("text", format!("制度正文{err}")))?;
     let earliest = regulation_effective_date();
     if effective_from < earliest {
-        return Err(RuleInputError::new(
+        return Err(FieldError::new(
             "effective_from",
             format!("生效日期不能早于《规范》施行之日（{earliest}）"),
         ));
     }
     let latest_allowed = today.checked_add_days(Days::new(MAX_DAYS_AHEAD)).unwrap_or(today);
     if effective_from > latest_allowed {
-        return Err(RuleInputError::new(
+        return Err(FieldError::new(
             "effective_from",
             format!("生效日期最晚为 {latest_allowed}（一年之内）"),
         ));
@@ -144,7 +129,7 @@ pub fn check_version(
     if let Some(latest) = latest
         && effective_from <= latest
     {
-        return Err(RuleInputError::new(
+        return Err(FieldError::new(
             "effective_from",
             format!("新版本的生效日期须晚于上一版本的生效日期（{latest}）"),
         ));
