@@ -48,8 +48,20 @@ impl App {
         Self { store, clock }
     }
 
-    pub fn store(&self) -> &Store {
+    /// The store is the use cases' own: the web layer and the binary reach data only through `App`,
+    /// so who may do what is decided here (and in `domain::authz`), never beside a page.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Which database the installation runs on, and its pools' sizes (for `/metrics`).
+    pub fn database_pools(&self) -> (store::Backend, Vec<store::PoolState>) {
+        (self.store.backend(), self.store.pool_states())
+    }
+
+    /// Closes the database connections (at shutdown and at the end of each command).
+    pub async fn close(&self) {
+        self.store.clone().close().await;
     }
 
     pub fn clock(&self) -> &dyn Clock {

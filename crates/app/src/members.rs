@@ -55,6 +55,11 @@ impl App {
         Ok(self.store().members_in_scope(&acting.scope()).await?)
     }
 
+    /// Whether a member has a photo on file (the photo itself is public, R8).
+    pub async fn member_has_photo(&self, id: i64) -> Result<bool, AppError> {
+        Ok(self.store().member_photo_etags(&[id]).await?.contains_key(&id))
+    }
+
     /// One member in the caller's scope, and whether the caller may change the record.
     pub async fn member_record(&self, acting: &Acting, id: i64) -> Result<(MemberRecord, bool), AppError> {
         let scope = acting.scope();

@@ -4,6 +4,8 @@
 //! record is logged; departments see contact data only while they hold a case the resident did not ask
 //! to keep anonymous.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use domain::authz::{Action, Place, Role, Scope};
 use domain::department::{DepartmentKind, DepartmentLevel};
@@ -17,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 pub use store::opinions::{CaseRecord, CaseStep};
 use store::opinions::{NewCase, StepWrite};
-use store::units::{Department, Room};
+use store::units::{Department, PublicMember, Room};
 
 use crate::access::{Acting, not_visible, room_place};
 use crate::{App, AppError};
@@ -69,6 +71,33 @@ pub struct CaseView {
     pub contact_shown: bool,
     /// Whether the current step is past its due day.
     pub overdue: bool,
+}
+
+/// A room where the caller registers visitors, with the choices its form offers.
+#[derive(Debug, Clone)]
+pub struct VisitDesk {
+    pub room: Room,
+    /// Who may be named as the member who received the visitor.
+    pub members: Vec<PublicMember>,
+    /// The confirmed activities of the last 60 days the visit may belong to.
+    pub recent: Vec<crate::activities::ActivityRecord>,
+}
+
+/// A step the caller may take now, with the departments it may go to (when it names one).
+#[derive(Debug, Clone)]
+pub struct StepOption {
+    pub action: ActionKind,
+    /// Departments to choose from (批示交办 / 转区职能部门 / 重新交办).
+    pub departments: Vec<Department>,
+}
+
+/// What a case's page needs: the case, the steps open to the caller with their choices, and the
+/// members who may be named responsible.
+#[derive(Debug, Clone)]
+pub struct CaseWork {
+    pub view: CaseView,
+    pub steps: Vec<StepOption>,
+    pub members: Vec<PublicMember>,
 }
 
 /// A case as the resident's tracking page shows it: plain words, dated steps, roles not names.
@@ -350,6 +379,80 @@ impl App {
             }
         }
         Ok(cases)
+    }
+
+    /// The rooms where the caller registers visitors (来访登记), each with what the form offers: the
+    /// room's serving members and its confirmed activities of the last 60 days. Three queries,
+    /// however many rooms a district or the city keeps.
+    pub async fn visit_desks(&self, acting: &Acting) -> Result<Vec<VisitDesk>, AppError> {
+        let rooms: Vec<Room> = self
+            .rooms(acting)
+            .await?
+            .into_iter()
+            .filter(|room| room.open && acting.may(Action::RecordActivities, &room_place(room)))
+            .collect();
+        if rooms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
+        let mut members = self.store().members_of_rooms(&ids).await?;
+        let today = self.clock().today();
+        let filter = crate::activities::ActivityFilter {
+            from: Some(today - chrono::Days::new(60)),
+            to: Some(today),
+            room_id: None,
+            status: Some(domain::activity::ActivityStatus::Confirmed),
+        };
+        let mut recent: HashMap<i64, Vec<crate::activities::ActivityRecord>> = HashMap::new();
+        for activity in self.activities(acting, &filter).await? {
+            recent.entry(activity.room_id).or_default().push(activity);
+        }
+        Ok(rooms
+            .into_iter()
+            .map(|room| VisitDesk {
+                members: members.remove(&room.id).unwrap_or_default(),
+                recent: recent.remove(&room.id).unwrap_or_default(),
+                room,
+            })
+            .collect())
+    }
+
+    /// A case as its page shows it: the view, each step the caller may take with the departments it
+    /// may go to, and (when the case can go to the petition office) the room's members, one of whom
+    /// must be named responsible.
+    pub async fn case_work(&self, acting: &Acting, id: i64) -> Result<CaseWork, AppError> {
+        let view = self.case_view(acting, id).await?;
+        let departments = if view.next.iter().any(|a| a.names_department()) {
+            self.store()
+                .departments_in_scope(&Scope::District {
+                    district_id: view.case.district_id,
+                })
+                .await?
+        } else {
+            Vec::new()
+        };
+        let steps = view
+            .next
+            .iter()
+            .map(|&action| StepOption {
+                action,
+                departments: if action.names_department() {
+                    departments
+                        .iter()
+                        .filter(|d| department_fits(action, &view.case, d))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect();
+        let members = if view.next.contains(&ActionKind::SendToPetition) {
+            self.store().room_members(view.case.room_id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(CaseWork { view, steps, members })
     }
 
     /// One case with its history and the steps the caller may take. Opening it with contact data in

@@ -53,6 +53,11 @@ impl App {
         })
     }
 
+    /// The members serving in a room, as its public page lists them (R8: public, so no scope check).
+    pub async fn serving_members(&self, room_id: i64) -> Result<Vec<PublicMember>, AppError> {
+        Ok(self.store().room_members(room_id).await?)
+    }
+
     /// The open rooms of the town/street a division belongs to (the street itself, or a community's).
     pub async fn rooms_serving(&self, code: &str) -> Result<Vec<Room>, AppError> {
         let code = parse_code("code", code)?;

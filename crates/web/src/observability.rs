@@ -47,8 +47,9 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn render_metrics(State(state): State<AppState>) -> Response {
     let handle = handle();
-    let backend = state.app.store().backend().as_str();
-    for pool in state.app.store().pool_states() {
+    let (backend, pools) = state.app.database_pools();
+    let backend = backend.as_str();
+    for pool in pools {
         let labels = [("backend", backend), ("pool", pool.name)];
         metrics::gauge!("db_pool_connections", &labels).set(f64::from(pool.size));
         #[allow(clippy::cast_precision_loss)]

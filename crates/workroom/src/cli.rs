@@ -253,7 +253,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let app = open_app(&database, Arc::new(SystemClock)).await?;
             println!("数据库 {} 已是最新结构。", database.redacted());
-            app.store().clone().close().await;
+            app.close().await;
             Ok(())
         }
         Command::Demo => {
@@ -261,7 +261,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for line in demo_message(&app).await? {
                 println!("{line}");
             }
-            app.store().clone().close().await;
+            app.close().await;
             Ok(())
         }
         Command::Backup { out } => backup(&database, &out).await,
@@ -276,7 +276,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Verify) => {
             let app = open_app(&database, Arc::new(SystemClock)).await?;
             let report = app.verify_audit(&Acting::Operator).await;
-            app.store().clone().close().await;
+            app.close().await;
             let report = report?;
             match report.broken {
                 None => {
@@ -337,7 +337,7 @@ async fn annual_report(database: &DatabaseUrl, district: &str, year: i32, out: &
     }
     let app = open_app(database, Arc::new(SystemClock)).await?;
     let result = app.annual_summary_docx_for(district, year).await;
-    app.store().clone().close().await;
+    app.close().await;
     let (_, bytes) = result?;
     std::fs::write(out, &bytes).with_context(|| format!("无法写入 {}", out.display()))?;
     println!(
@@ -455,7 +455,7 @@ async fn divisions(database: &DatabaseUrl, command: DivisionsCommand) -> anyhow:
                 })
         }
     };
-    app.store().clone().close().await;
+    app.close().await;
     Ok(result?)
 }
 
@@ -470,7 +470,7 @@ async fn calendar(database: &DatabaseUrl, command: CalendarCommand) -> anyhow::R
         } => {
             let app = open_app(database, Arc::new(SystemClock)).await?;
             let result = app.reception_days(district.as_deref(), room, monthly, year).await;
-            app.store().clone().close().await;
+            app.close().await;
             let days = result?;
             if days.provisional {
                 eprintln!(
@@ -491,7 +491,7 @@ async fn calendar(database: &DatabaseUrl, command: CalendarCommand) -> anyhow::R
                 .map_err(|err| anyhow::anyhow!("无法读取 {}：{err}", file.display()))?;
             let app = open_app(database, Arc::new(SystemClock)).await?;
             let result = app.import_arrangement(&Acting::Operator, &content).await;
-            app.store().clone().close().await;
+            app.close().await;
             let (arrangement, outcome) =
                 result.map_err(|err| anyhow::anyhow!("{}：{err}", file.display()))?;
             let holidays: usize = arrangement.festivals.iter().map(|f| f.holidays.len()).sum();
@@ -530,7 +530,7 @@ async fn import_members(database: &DatabaseUrl, file: &Path, dry_run: bool) -> a
         .import_members(&Acting::Operator, &bytes, dry_run, &progress)
         .await;
     bar.finish_and_clear();
-    app.store().clone().close().await;
+    app.close().await;
     let report = result?;
     for column in &report.ignored_columns {
         println!("提示：列“{column}”不在名册格式中，已忽略。");

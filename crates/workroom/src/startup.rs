@@ -89,7 +89,7 @@ impl Application {
         .await
         .context("服务器异常停止")?;
         retention.abort();
-        self.app.store().clone().close().await;
+        self.app.close().await;
         Ok(())
     }
 }

@@ -119,12 +119,7 @@ async fn render(
         None => None,
     };
     let room_members = match &room {
-        Some(r) => state
-            .app
-            .store()
-            .room_members(r.id)
-            .await
-            .map_err(|err| fail(err.into()))?,
+        Some(r) => state.app.serving_members(r.id).await.map_err(fail)?,
         None => Vec::new(),
     };
     let local_kinds = state.app.local_kinds(&acting).await.map_err(fail)?;

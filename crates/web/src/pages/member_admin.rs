@@ -69,11 +69,9 @@ async fn render(
         .map_err(|err| PageError::new(page.clone(), err))?;
     let has_photo = state
         .app
-        .store()
-        .member_photo_etags(&[member.id])
+        .member_has_photo(member.id)
         .await
-        .map_err(|err| PageError::new(page.clone(), err.into()))?
-        .contains_key(&member.id);
+        .map_err(|err| PageError::new(page.clone(), err))?;
     let year = year.unwrap_or_else(|| chrono::Datelike::year(&state.app.clock().today()));
     let year = state
         .app

@@ -9,9 +9,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use app::opinions::{CaseRecord, CaseView, OnlineOpinion, PublicCase, StepInput, Visit};
-use app::{AppError, Department, PublicMember, Room};
-use domain::authz::{Action, Place};
+use app::opinions::{
+    CaseRecord, CaseView, CaseWork, OnlineOpinion, PublicCase, StepInput, StepOption, Visit, VisitDesk,
+};
+use app::{AppError, PublicMember};
 use domain::opinion::ActionKind;
 
 use crate::AppState;
@@ -266,7 +267,7 @@ pub(super) struct CasesPage {
     overdue: Vec<app::opinions::OverdueCase>,
     satisfaction: Vec<app::opinions::Satisfaction>,
     /// Rooms the caller registers visitors for, with their serving members and recent activities.
-    rooms: Vec<(Room, Vec<PublicMember>, Vec<app::activities::ActivityRecord>)>,
+    rooms: Vec<VisitDesk>,
     message: String,
     error: String,
     /// The tracking code of a visit just registered, to hand to the visitor.
@@ -297,61 +298,7 @@ async fn render_cases(
         })
         .collect::<Vec<_>>();
     let waiting = rows.iter().filter(|r| r.waiting).count();
-    // The rooms the caller registers visitors for, their members and recent activities: three
-    // queries, however many rooms a district or the city keeps.
-    let registering: Vec<Room> = state
-        .app
-        .rooms(&acting)
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .filter(|room| {
-            room.open
-                && acting.may(
-                    Action::RecordActivities,
-                    &Place {
-                        district_id: Some(room.district_id),
-                        street_id: Some(room.street_id),
-                        room_id: Some(room.id),
-                    },
-                )
-        })
-        .collect();
-    let ids: Vec<i64> = registering.iter().map(|r| r.id).collect();
-    let mut members = state
-        .app
-        .store()
-        .members_of_rooms(&ids)
-        .await
-        .map_err(|err| fail(err.into()))?;
-    let mut recent: std::collections::HashMap<i64, Vec<app::activities::ActivityRecord>> =
-        std::collections::HashMap::new();
-    if !ids.is_empty() {
-        for activity in state
-            .app
-            .activities(
-                &acting,
-                &app::activities::ActivityFilter {
-                    from: Some(today - chrono::Days::new(60)),
-                    to: Some(today),
-                    room_id: None,
-                    status: Some(domain::activity::ActivityStatus::Confirmed),
-                },
-            )
-            .await
-            .map_err(fail)?
-        {
-            recent.entry(activity.room_id).or_default().push(activity);
-        }
-    }
-    let rooms = registering
-        .into_iter()
-        .map(|room| {
-            let room_members = members.remove(&room.id).unwrap_or_default();
-            let room_recent = recent.remove(&room.id).unwrap_or_default();
-            (room, room_members, room_recent)
-        })
-        .collect();
+    let rooms = state.app.visit_desks(&acting).await.map_err(fail)?;
     let overdue = state.app.overdue_cases(&acting).await.map_err(fail)?;
     let satisfaction = state.app.satisfaction(&acting).await.map_err(fail)?;
     Ok(CasesPage {
@@ -462,13 +409,6 @@ pub(super) async fn register(
     }
 }
 
-/// A step the case page offers, with what its form needs.
-pub(super) struct StepOption {
-    action: ActionKind,
-    /// Departments to choose from (批示交办 / 转区职能部门).
-    departments: Vec<Department>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "opinion.html")]
 pub(super) struct CasePage {
@@ -490,39 +430,7 @@ async fn render_case(
     error: String,
 ) -> Result<CasePage, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
-    let view = state.app.case_view(&caller.acting(), id).await.map_err(fail)?;
-    let mut steps = Vec::new();
-    for action in &view.next {
-        let departments = if action.names_department() {
-            state
-                .app
-                .store()
-                .departments_in_scope(&domain::authz::Scope::District {
-                    district_id: view.case.district_id,
-                })
-                .await
-                .map_err(|err| fail(err.into()))?
-                .into_iter()
-                .filter(|d| app::opinions::department_fits(*action, &view.case, d))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        steps.push(StepOption {
-            action: *action,
-            departments,
-        });
-    }
-    let members = if view.next.contains(&ActionKind::SendToPetition) {
-        state
-            .app
-            .store()
-            .room_members(view.case.room_id)
-            .await
-            .map_err(|err| fail(err.into()))?
-    } else {
-        Vec::new()
-    };
+    let CaseWork { view, steps, members } = state.app.case_work(&caller.acting(), id).await.map_err(fail)?;
     Ok(CasePage {
         page,
         view,
