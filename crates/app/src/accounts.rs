@@ -43,6 +43,17 @@ fn one_time_password() -> String {
 }
 
 impl App {
+    /// The roles the caller may give a new account: every role but the city office's, which only
+    /// the city gives (an account can only be placed inside the creator's own scope).
+    pub fn roles_offered(acting: &Acting) -> Vec<Role> {
+        let city = matches!(acting, Acting::Operator)
+            || matches!(acting, Acting::Account(actor) if actor.role == Role::CityOffice);
+        Role::ALL
+            .into_iter()
+            .filter(|role| city || *role != Role::CityOffice)
+            .collect()
+    }
+
     /// Accounts the actor administers (city: all; district: its district).
     pub async fn list_accounts(&self, acting: &Acting) -> Result<Vec<Account>, AppError> {
         acting.require(Action::ManageAccounts, &acting.scope().place())?;

@@ -633,6 +633,26 @@ pub const MAX_PHOTOS_PER_ACTIVITY: usize = 6;
 impl App {
     /// Whether the caller may change an activity's details and photos: those who record the room's
     /// activities, or the member who reported it while it waits or was returned.
+    /// Whether the caller confirms or returns this report (it waits, and the caller keeps its room).
+    pub fn may_decide_activity(acting: &Acting, activity: &ActivityRecord) -> bool {
+        activity.status == ActivityStatus::Pending
+            && acting.may(Action::RecordActivities, &activity_place(activity))
+    }
+
+    /// Whether the activities page is one the caller records on: the city and the districts always,
+    /// others where they keep a room (`rooms` from [`App::rooms_with_actions`]).
+    pub fn records_activities(acting: &Acting, rooms: &[crate::units::RoomActions]) -> bool {
+        matches!(acting.scope(), Scope::City | Scope::District { .. })
+            || rooms.iter().any(|r| r.records_activities)
+    }
+
+    /// Whether the caller defines local activity kinds (本地区特色活动): the city, or a district.
+    pub fn may_define_activity_kinds(acting: &Acting) -> bool {
+        let scope = acting.scope();
+        acting.may(Action::DefineActivityKinds, &scope.place())
+            && (scope == Scope::City || scope.place().district_id.is_some())
+    }
+
     pub fn may_edit_activity(&self, acting: &Acting, activity: &ActivityRecord) -> bool {
         let own_report = own_member_id(acting).is_some_and(|me| {
             activity.status != ActivityStatus::Confirmed && activity.members.iter().all(|m| m.id == me)

@@ -61,6 +61,11 @@ pub struct DistrictCalendar {
 }
 
 impl App {
+    /// Whether the caller changes the city-wide rules (the rule sets and holiday arrangements).
+    pub fn may_edit_rules(acting: &Acting) -> bool {
+        acting.may(Action::EditRules, &Place::default())
+    }
+
     /// Loads every shipped arrangement the database lacks or holds in an older shipped form.
     pub async fn load_shipped_arrangements(&self) -> Result<Vec<(i32, LoadOutcome)>, AppError> {
         let imported: Vec<i32> = self

@@ -121,6 +121,12 @@ fn refuse_departments(scope: &Scope) -> Result<(), AppError> {
 }
 
 impl App {
+    /// Whether the caller reads the concentrated opinions: everyone but departments, who work
+    /// through the cases they are given.
+    pub fn sees_insights(acting: &Acting) -> bool {
+        refuse_departments(&acting.scope()).is_ok()
+    }
+
     /// The concentrated opinions of `year` in the caller's rooms: staff by their scope, a member in the
     /// rooms they serve. Departments are refused: they handle single cases, not the room's agenda.
     pub async fn concentrated_opinions(

@@ -386,10 +386,11 @@ impl App {
     /// however many rooms a district or the city keeps.
     pub async fn visit_desks(&self, acting: &Acting) -> Result<Vec<VisitDesk>, AppError> {
         let rooms: Vec<Room> = self
-            .rooms(acting)
+            .rooms_with_actions(acting)
             .await?
             .into_iter()
-            .filter(|room| room.open && acting.may(Action::RecordActivities, &room_place(room)))
+            .filter(|r| r.room.open && r.records_activities)
+            .map(|r| r.room)
             .collect();
         if rooms.is_empty() {
             return Ok(Vec::new());

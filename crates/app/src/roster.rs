@@ -57,6 +57,11 @@ pub fn roster_template() -> Result<Vec<u8>, AppError> {
 }
 
 impl App {
+    /// Whether the caller keeps members' records (and so may import a roster) in their scope.
+    pub fn may_import_members(acting: &Acting) -> bool {
+        acting.may(Action::ManageMembers, &acting.scope().place())
+    }
+
     /// Imports the first sheet of an .xlsx roster. `progress(done, total)` is called as rows are stored.
     pub async fn import_members(
         &self,
@@ -68,7 +73,7 @@ impl App {
         if bytes.len() > MAX_ROSTER_BYTES {
             return Err(AppError::invalid("file", "文件过大：名册文件最大 10 MB"));
         }
-        if !acting.may(Action::ManageMembers, &acting.scope().place()) {
+        if !Self::may_import_members(acting) {
             return Err(crate::access::forbidden());
         }
         let sheet = documents::xlsx::read_first_sheet(bytes)

@@ -2,7 +2,9 @@
 
 use store::units::{Department, Room};
 
-use crate::access::Acting;
+use domain::authz::{Action, Place};
+
+use crate::access::{Acting, room_place};
 use crate::{App, AppError};
 
 impl App {
@@ -15,6 +17,42 @@ impl App {
     pub async fn rooms(&self, acting: &Acting) -> Result<Vec<Room>, AppError> {
         Ok(self.store().rooms_in_scope(&acting.scope()).await?)
     }
+
+    /// Work rooms in the caller's scope, each with what the caller may do in it, so pages offer
+    /// exactly what the use cases will allow.
+    pub async fn rooms_with_actions(&self, acting: &Acting) -> Result<Vec<RoomActions>, AppError> {
+        Ok(self
+            .rooms(acting)
+            .await?
+            .into_iter()
+            .map(|room| {
+                let place = room_place(&room);
+                RoomActions {
+                    keeps_sessions: acting.may(Action::ManageSessions, &place),
+                    records_activities: acting.may(Action::RecordActivities, &place),
+                    manages: acting.may(Action::ManageRooms, &Place::district(room.district_id)),
+                    room,
+                }
+            })
+            .collect())
+    }
+
+    /// Whether the caller opens, changes and closes rooms (the city, or a district for its own).
+    pub fn manages_rooms(acting: &Acting) -> bool {
+        acting.may(Action::ManageRooms, &acting.scope().place())
+    }
+}
+
+/// A room and what the caller may do in it.
+#[derive(Debug, Clone)]
+pub struct RoomActions {
+    pub room: Room,
+    /// Plans and changes its reception sessions (接待日安排).
+    pub keeps_sessions: bool,
+    /// Records and confirms its activities and registers its visitors.
+    pub records_activities: bool,
+    /// Changes, closes or reopens the room itself.
+    pub manages: bool,
 }
 
 /// A room as typed on the form or sent to the API.

@@ -234,21 +234,11 @@ pub(super) async fn me_page(
 ) -> Result<Response, PageError> {
     let acting = caller.acting();
     let fail = |err| PageError::new(page.clone(), err);
-    let rooms: Vec<(Room, bool)> = state
-        .app
-        .rooms(&acting)
-        .await
-        .map_err(fail)?
+    let with_actions = state.app.rooms_with_actions(&acting).await.map_err(fail)?;
+    let records_activities = app::App::records_activities(&acting, &with_actions);
+    let rooms: Vec<(Room, bool)> = with_actions
         .into_iter()
-        .map(|room: Room| {
-            let place = domain::authz::Place {
-                district_id: Some(room.district_id),
-                street_id: Some(room.street_id),
-                room_id: Some(room.id),
-            };
-            let keeps = acting.may(domain::authz::Action::ManageSessions, &place);
-            (room, keeps)
-        })
+        .map(|r| (r.room, r.keeps_sessions))
         .collect();
     let late = state.app.late_notices(&acting).await.map_err(fail)?;
     let feed = if matches!(acting.scope(), domain::authz::Scope::Member { .. }) {
@@ -260,14 +250,10 @@ pub(super) async fn me_page(
         None
     };
     let dashboard = state.app.member_dashboard(&acting).await.map_err(fail)?;
-    let records_activities = matches!(
-        acting.scope(),
-        domain::authz::Scope::City | domain::authz::Scope::District { .. }
-    ) || rooms.iter().any(|(_, keeps)| *keeps);
     let tasks = state.app.tasks(&acting).await.map_err(fail)?;
     Ok(MePage {
         tasks,
-        sees_insights: !matches!(acting.scope(), domain::authz::Scope::Department { .. }),
+        sees_insights: app::App::sees_insights(&acting),
         sees_annual_summaries: app::App::sees_annual_summaries(&acting),
         sees_rule_templates: app::App::sees_rule_templates(&acting),
         has_dashboard: app::App::has_dashboard(&acting),

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use app::activities::{ActivityFilter, ActivityInput, ActivityRecord, LocalKind, MemberDuty};
 use app::{AppError, PublicMember, Room};
 use domain::activity::{ActivityKind, ActivityStatus};
-use domain::authz::{Action, Place, Scope};
+use domain::authz::Scope;
 use domain::calendar::Year;
 
 use crate::AppState;
@@ -23,14 +23,6 @@ use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
 use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
-
-fn room_place(room: &Room) -> Place {
-    Place {
-        district_id: Some(room.district_id),
-        street_id: Some(room.street_id),
-        room_id: Some(room.id),
-    }
-}
 
 pub(super) fn parse_year(raw: Option<&str>, today: NaiveDate) -> Result<i32, AppError> {
     let year = match raw.map(str::trim).filter(|y| !y.is_empty()) {
@@ -101,11 +93,12 @@ async fn render(
     let is_member = matches!(scope, Scope::Member { .. });
     let rooms: Vec<Room> = state
         .app
-        .rooms(&acting)
+        .rooms_with_actions(&acting)
         .await
         .map_err(fail)?
         .into_iter()
-        .filter(|r| r.open && (is_member || acting.may(Action::RecordActivities, &room_place(r))))
+        .filter(|r| r.room.open && (is_member || r.records_activities))
+        .map(|r| r.room)
         .collect();
     let room = match room_id {
         Some(id) => Some(
@@ -154,15 +147,7 @@ async fn render(
     let mut rows: Vec<ActivityRow> = activities
         .into_iter()
         .map(|activity| {
-            let decides = activity.status == ActivityStatus::Pending
-                && acting.may(
-                    Action::RecordActivities,
-                    &Place {
-                        district_id: Some(activity.district_id),
-                        street_id: Some(activity.street_id),
-                        room_id: Some(activity.room_id),
-                    },
-                );
+            let decides = app::App::may_decide_activity(&acting, &activity);
             let members_text = activity
                 .members
                 .iter()
@@ -180,8 +165,7 @@ async fn render(
     // What awaits the caller comes first.
     rows.sort_by_key(|r| !r.decides);
     let pending = rows.iter().filter(|r| r.decides).count();
-    let defines_kinds = acting.may(Action::DefineActivityKinds, &scope.place())
-        && (scope == Scope::City || scope.place().district_id.is_some());
+    let defines_kinds = app::App::may_define_activity_kinds(&acting);
     Ok(ActivitiesPage {
         page,
         year,

@@ -51,11 +51,10 @@ pub(super) struct AccountsPage {
     error: String,
 }
 
-/// Roles the form offers: everything but the city office, which only the city creates.
-fn roles_for(caller_role: Role) -> Vec<(&'static str, &'static str)> {
-    Role::ALL
+/// Roles the form offers, as the use case decides them.
+fn roles_for(acting: &app::access::Acting) -> Vec<(&'static str, &'static str)> {
+    app::App::roles_offered(acting)
         .into_iter()
-        .filter(|role| caller_role == Role::CityOffice || *role != Role::CityOffice)
         .map(|role| (role.as_str(), role.label_zh()))
         .collect()
 }
@@ -75,7 +74,7 @@ async fn accounts_page(
     let departments = state.app.departments(&acting).await.map_err(fail)?;
     Ok(AccountsPage {
         scope_name: caller.auth.account.scope_name.clone(),
-        roles: roles_for(caller.auth.account.role),
+        roles: roles_for(&caller.acting()),
         page,
         accounts,
         rooms,
@@ -331,7 +330,7 @@ pub(super) async fn members_import_form(
     PageCaller(caller): PageCaller,
 ) -> Result<ImportPage, PageError> {
     let acting = caller.acting();
-    if !acting.may(domain::authz::Action::ManageMembers, &acting.scope().place()) {
+    if !app::App::may_import_members(&acting) {
         return Err(PageError::new(page, app::access::forbidden()));
     }
     Ok(ImportPage {

@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use app::AppError;
 use app::calendar::{ArrangementSummary, DistrictCalendar, DistrictRef, StoredRuleSet};
-use domain::authz::{Action, Place};
 use domain::calendar::{RuleSet, Year};
 use domain::member::MemberLevel;
 
@@ -107,7 +106,7 @@ async fn render(
         .await
         .map_err(fail)?;
     Ok(CalendarPage {
-        edits_rules: acting.may(Action::EditRules, &Place::default()),
+        edits_rules: app::App::may_edit_rules(&acting),
         arrangements: state.app.arrangements().await.map_err(fail)?,
         rules: state.app.rule_sets().await.map_err(fail)?,
         districts,

@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use app::units::{RoomChange, RoomInput};
 use app::{AppError, Room};
-use domain::authz::{Action, Place};
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
@@ -37,26 +36,18 @@ async fn render(
     error: String,
 ) -> Result<RoomAdminPage, PageError> {
     let acting = caller.acting();
+    if !app::App::manages_rooms(&acting) {
+        return Err(PageError::new(page, app::access::forbidden()));
+    }
     let rooms: Vec<Room> = state
         .app
-        .rooms(&acting)
+        .rooms_with_actions(&acting)
         .await
         .map_err(|err| PageError::new(page.clone(), err))?
         .into_iter()
-        .filter(|r| {
-            acting.may(
-                Action::ManageRooms,
-                &Place {
-                    district_id: Some(r.district_id),
-                    ..Place::default()
-                },
-            )
-        })
+        .filter(|r| r.manages)
+        .map(|r| r.room)
         .collect();
-    let manages = acting.may(Action::ManageRooms, &acting.scope().place());
-    if !manages {
-        return Err(PageError::new(page, app::access::forbidden()));
-    }
     let mut places = std::collections::HashMap::new();
     for room in rooms.iter().filter(|r| r.kind == domain::room::RoomKind::Mobile) {
         let list = state
