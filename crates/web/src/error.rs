@@ -60,6 +60,15 @@ fn public_message(err: &AppError) -> String {
     }
 }
 
+/// A form shown again after its use case refused the input (bad input, a conflict, a limit): the
+/// error's own status (422, 409, 429…) and, for a limit, `Retry-After`, so no handler works out its
+/// own status code.
+pub fn form_again(err: &AppError, body: impl IntoResponse) -> Response {
+    let mut response = (status_of(err), body).into_response();
+    retry_after(err, &mut response);
+    response
+}
+
 fn retry_after(err: &AppError, response: &mut Response) {
     if let AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } = err
         && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())

@@ -139,6 +139,25 @@ async fn residents_submit_online_and_follow_their_case(db: TestDatabase) {
     let (status, err) = submit(&app, &submission("13900004444")).await;
     assert_eq!(status, 429, "{err}");
 
+    // The page form shows a limit as the form again, with the 429 and when to come back.
+    let form = [
+        ("content", "三眼井社区北门的人行道地砖松动，希望尽快修补。"),
+        ("contact_name", "李秀英"),
+        ("contact_phone", "13900004444"),
+        ("consent", "1"),
+    ];
+    let response = new_client()
+        .post(app.url(&format!("/rooms/{HONGQIAO}/opinions")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry_after > 0);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("三眼井社区北门的人行道地砖松动"), "the form keeps what was typed");
+
     // Unknown codes answer 404; guessing is cut off.
     let unknown = |code: &str| {
         let app = &app;

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -20,7 +19,7 @@ use domain::calendar::Year;
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
-use crate::error::PageError;
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
@@ -217,13 +216,8 @@ async fn after_form(
             .await?
             .into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(err, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let body = render(state, page, caller, year, room_id, String::new(), err.to_string()).await?;
-            Ok((status, body).into_response())
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }

@@ -15,7 +15,7 @@ use domain::authz::Role;
 
 use crate::AppState;
 use crate::auth::PageCaller;
-use crate::error::PageError;
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, EXPIRED_PAGE, NoFields, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
@@ -141,16 +141,8 @@ pub(super) async fn create_account(
                 .into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(err, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            Ok((
-                status,
-                accounts_page(&state, page, &caller, form, None, err.to_string()).await?,
-            )
-                .into_response())
+            let body = accounts_page(&state, page, &caller, form, None, err.to_string()).await?;
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }

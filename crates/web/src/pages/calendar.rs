@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Deserialize;
@@ -18,7 +17,7 @@ use domain::member::MemberLevel;
 use super::rooms::{ScheduleRow, schedule_rows};
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
-use crate::error::PageError;
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
@@ -168,11 +167,6 @@ async fn after_form(
         .await?
         .into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(err, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let body = render(
                 state,
                 page,
@@ -185,7 +179,7 @@ async fn after_form(
                 },
             )
             .await?;
-            Ok((status, body).into_response())
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }

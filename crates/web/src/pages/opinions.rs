@@ -18,7 +18,7 @@ use domain::opinion::ActionKind;
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::client::ClientAddr;
-use crate::error::PageError;
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PageForm, PagePath};
 use crate::layout::PageContext;
 
@@ -99,11 +99,6 @@ pub(super) async fn submit(
         }
         .into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::RateLimited { .. })) => {
-            let status = if matches!(err, AppError::RateLimited { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let body = OpinionFormPage {
                 page,
                 room_id,
@@ -118,7 +113,7 @@ pub(super) async fn submit(
                 },
                 error: err.to_string(),
             };
-            Ok((status, body).into_response())
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }
@@ -186,11 +181,6 @@ async fn show(
         }
         .into_response(),
         Err(err @ (AppError::NotFound(_) | AppError::RateLimited { .. })) => {
-            let status = if matches!(err, AppError::RateLimited { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::NOT_FOUND
-            };
             let body = TrackPage {
                 page,
                 code: code.chars().take(20).collect(),
@@ -198,7 +188,7 @@ async fn show(
                 message: String::new(),
                 error: err.to_string(),
             };
-            (status, body).into_response()
+            form_again(&err, body)
         }
         Err(err) => PageError::new(page, err).into_response(),
     }
@@ -498,13 +488,8 @@ pub(super) async fn step(
                 .into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(err, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let body = render_case(&state, page, &caller, id, String::new(), err.to_string()).await?;
-            Ok((status, body).into_response())
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }

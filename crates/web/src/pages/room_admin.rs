@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -13,7 +12,7 @@ use app::{AppError, Room};
 
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
-use crate::error::PageError;
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
@@ -85,13 +84,8 @@ async fn after_form(
             .await?
             .into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(err, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let body = render(state, page, caller, String::new(), err.to_string()).await?;
-            Ok((status, body).into_response())
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }

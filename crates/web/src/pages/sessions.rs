@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use super::rooms::public_base;
 use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::download::FileKind;
-use crate::error::PageError;
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, NoFields, PagePath};
 use crate::layout::PageContext;
 
@@ -133,13 +133,8 @@ async fn after_form(
             .await?
             .into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(err, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let body = render(state, page, caller, room_id, year, String::new(), err.to_string()).await?;
-            Ok((status, body).into_response())
+            Ok(form_again(&err, body))
         }
         Err(err) => Err(PageError::new(page, err)),
     }
