@@ -92,7 +92,7 @@ fn synthetic(n: usize) -> Vec<OpinionText> {
                 CONCERNS[next(CONCERNS.len())],
                 ASIDES[next(ASIDES.len())]
             ),
-            contact_name: "（演示）".to_owned(),
+            contact_name: "（演示）".to_owned().into(),
             received_at: start + Duration::minutes(i64::try_from(next(525_600)).unwrap()),
         })
         .collect()

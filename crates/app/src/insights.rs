@@ -85,7 +85,7 @@ pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) 
             let excerpts: Vec<String> = members
                 .iter()
                 .take(EXCERPTS)
-                .map(|t| excerpt(&redact_contact(&t.content, Some(&t.contact_name))))
+                .map(|t| excerpt(&redact_contact(&t.content, Some(t.contact_name.expose()))))
                 .collect();
             let (first_month, last_month) = (month_label(first), month_label(last));
             let (draft_title, draft_text) = draft_social_report(&DraftSource {
@@ -193,7 +193,7 @@ mod tests {
             id,
             room_id,
             content: content.to_owned(),
-            contact_name: "周文".to_owned(),
+            contact_name: "周文".to_owned().into(),
             received_at: Utc.with_ymd_and_hms(2026, month, 10, 2, 0, 0).unwrap(),
         }
     }

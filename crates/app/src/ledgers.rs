@@ -407,8 +407,8 @@ impl App {
                 })?;
                 let (contact_name, contact_phone) = present_contact(
                     view,
-                    &case.contact_name,
-                    case.contact_phone.as_deref(),
+                    case.contact_name.expose(),
+                    case.contact_phone.as_ref().map(|p| p.expose().as_str()),
                     case.anonymous_to_departments,
                 );
                 Ok(VisitorRow {

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod member;
 pub mod opinion;
 pub mod org;
+pub mod pii;
 pub mod room;
 pub mod room_rules;
 pub mod roster;

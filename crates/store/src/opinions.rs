@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::authz::Scope;
 use domain::department::DepartmentKind;
 use domain::opinion::{ActionKind, CaseState, Procedure, Rating, Route};
+use domain::pii::Pii;
 use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -36,8 +37,9 @@ pub struct CaseRecord {
     /// `visit` (registered at a reception) or `online` (网上工作室).
     pub channel: String,
     pub content: String,
-    pub contact_name: String,
-    pub contact_phone: Option<String>,
+    /// The resident's name and phone (个人信息): shown only where code asks by name.
+    pub contact_name: Pii<String>,
+    pub contact_phone: Option<Pii<String>>,
     pub community: Option<String>,
     pub anonymous_to_departments: bool,
     /// The member responsible: who received the visitor, or the one staff named.
@@ -83,7 +85,7 @@ pub struct OpinionText {
     pub room_id: i64,
     pub content: String,
     /// Only to take the resident's name out of quoted words (`domain::insights::redact_contact`).
-    pub contact_name: String,
+    pub contact_name: Pii<String>,
     pub received_at: DateTime<Utc>,
 }
 
@@ -96,8 +98,9 @@ pub struct NewCase {
     pub street_id: i64,
     pub channel: &'static str,
     pub content: String,
-    pub contact_name: String,
-    pub contact_phone: Option<String>,
+    /// The resident's name and phone (个人信息): shown only where code asks by name.
+    pub contact_name: Pii<String>,
+    pub contact_phone: Option<Pii<String>>,
     pub community: Option<String>,
     pub anonymous_to_departments: bool,
     pub member_id: Option<i64>,
@@ -163,8 +166,8 @@ impl Store {
             street_id: Set(new.street_id),
             channel: Set(new.channel.to_owned()),
             content: Set(new.content.clone()),
-            contact_name: Set(new.contact_name.clone()),
-            contact_phone: Set(new.contact_phone.clone()),
+            contact_name: Set(new.contact_name.expose().clone()),
+            contact_phone: Set(new.contact_phone.as_ref().map(|p| p.expose().clone())),
             community: Set(new.community.clone()),
             consent_at: Set(now),
             anonymous_to_departments: Set(new.anonymous_to_departments),
@@ -305,8 +308,8 @@ impl Store {
                     street_id: row.street_id,
                     channel: row.channel,
                     content: row.content,
-                    contact_name: row.contact_name,
-                    contact_phone: row.contact_phone,
+                    contact_name: Pii::new(row.contact_name),
+                    contact_phone: row.contact_phone.map(Pii::new),
                     community: row.community,
                     anonymous_to_departments: row.anonymous_to_departments,
                     due_on: row.due_on,
@@ -453,7 +456,7 @@ impl Store {
                 id,
                 room_id,
                 content,
-                contact_name,
+                contact_name: Pii::new(contact_name),
                 received_at,
             })
             .collect())

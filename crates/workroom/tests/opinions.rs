@@ -153,10 +153,17 @@ async fn residents_submit_online_and_follow_their_case(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(response.status(), 429);
-    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry_after > 0);
     let html = response.text().await.unwrap();
-    assert!(html.contains("三眼井社区北门的人行道地砖松动"), "the form keeps what was typed");
+    assert!(
+        html.contains("三眼井社区北门的人行道地砖松动"),
+        "the form keeps what was typed"
+    );
 
     // Unknown codes answer 404; guessing is cut off.
     let unknown = |code: &str| {

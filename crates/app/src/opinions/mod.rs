@@ -87,7 +87,7 @@ fn standing(acting: &Acting, case: &CaseRecord) -> Standing {
 /// code in full, which is the resident's key to the public page and its rating.
 fn redact_for_outsiders(case: &mut CaseRecord) {
     if case.anonymous_to_departments {
-        case.contact_name = "（来访人要求对部门匿名）".into();
+        case.contact_name = "（来访人要求对部门匿名）".to_owned().into();
         case.contact_phone = None;
         case.community = None;
     } else {
@@ -103,12 +103,12 @@ fn mask_code(code: &str) -> String {
 
 /// Lists show a resident's family name and a masked phone only (X7).
 fn mask_contact(case: &mut CaseRecord) {
-    case.contact_name = mask_name(&case.contact_name);
+    case.contact_name = mask_name(case.contact_name.expose()).into();
     case.contact_phone = case
         .contact_phone
-        .as_deref()
-        .and_then(MobileNumber::parse)
-        .map(|p| p.masked());
+        .as_ref()
+        .and_then(|p| MobileNumber::parse(p.expose()))
+        .map(|p| p.masked().into());
 }
 
 impl App {
