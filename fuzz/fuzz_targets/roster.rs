@@ -6,7 +6,7 @@
 //! - even: the uploaded file itself, any bytes;
 //! - odd: text made into a real workbook by `documents::xlsx::write_sheet` (rows split at U+001E, cells
 //!   at U+001F, the first row the headers), so the fuzzer reaches the row checks with cell text of its
-//!   own; what was written must read back as written (formula prefixes neutralised).
+//!   own; what was written must read back as written (data cells' formula prefixes neutralised).
 #![no_main]
 
 #[path = "../common/text_rules.rs"]
@@ -69,12 +69,18 @@ fn written_and_read(text: &str) -> Option<Sheet> {
     // More columns or longer text than Excel holds: refused by the writer, not a roster.
     let bytes = write_sheet("委员名册", &header_refs, &rows).ok()?;
     let sheet = read_first_sheet(&bytes);
-    if headers[0].is_empty() {
+    if headers[0].is_empty()
+        || headers
+            .iter()
+            .chain(rows.iter().flatten())
+            .any(|c| ambiguous_in_xlsx(c))
+    {
         // The sheet's range then starts elsewhere than A1: no simple picture of what reads back.
         return sheet.ok();
     }
     let sheet = sheet.unwrap_or_else(|err| panic!("a written sheet does not read back: {err}"));
-    let expected_headers: Vec<String> = headers.iter().map(|h| neutralise_formula(h)).collect();
+    // Headers are written as given (the callers pass constants); data cells are neutralised.
+    let expected_headers = headers.clone();
     assert_eq!(
         without_trailing_blanks(&sheet.headers),
         without_trailing_blanks(&expected_headers),
@@ -102,6 +108,22 @@ fn written_and_read(text: &str) -> Option<Sheet> {
         .collect();
     assert_eq!(read_rows, expected_rows, "rows");
     Some(sheet)
+}
+
+/// Text that rust_xlsxwriter 0.102 writes so that it cannot be read back as written: a literal
+/// `_xHHHH` right before a character it escapes as `_xHHHH_` (a C0 control other than tab and line
+/// feed, or U+FFFE/U+FFFF). Its check for a literal escape runs on the text before the control
+/// characters are escaped, so `_x000D` + CR is written `_x000D_x000D_`, which reads back as CR +
+/// `x000D_`. Workroom never writes such text: `domain::text` refuses control characters and
+/// non-characters before anything is stored.
+fn ambiguous_in_xlsx(text: &str) -> bool {
+    let escaped = |c: char| (c < ' ' && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}';
+    text.match_indices("_x").any(|(i, _)| {
+        let rest = &text[i + 2..];
+        rest.len() > 4
+            && rest.as_bytes()[..4].iter().all(u8::is_ascii_hexdigit)
+            && rest[4..].chars().next().is_some_and(escaped)
+    })
 }
 
 fn without_trailing_blanks(cells: &[String]) -> Vec<String> {
