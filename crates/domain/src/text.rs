@@ -32,9 +32,31 @@ fn direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
-/// Characters that take no space and show nothing (zero-width space, joiners, word joiner, BOM).
+/// Characters that show nothing (zero-width space, joiners, word joiner, BOM, the soft hyphen, the
+/// invisible operators) or look like a blank without being one (the Hangul fillers, Khmer's
+/// inherent vowels): a name of them only is no name, and one inside a name is a spoofing difference.
 fn zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{180E}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+    )
+}
+
+/// The line and paragraph separators: a line break that is not a control character, so a "single
+/// line" with one would show as two.
+fn line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Blank once the invisible characters are left out (a value of only U+200B is no name at all).
@@ -50,7 +72,7 @@ pub fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
     if blank(trimmed) {
         return Err(TextError::Empty);
     }
-    if trimmed.chars().any(invisible) {
+    if trimmed.chars().any(|c| invisible(c) || line_separator(c)) {
         return Err(TextError::ControlCharacter);
     }
     if trimmed.chars().any(direction_control) {
@@ -98,6 +120,31 @@ mod tests {
         assert_eq!(paragraphs("a\u{7}b", 20), Err(TextError::ControlCharacter));
         assert_eq!(paragraphs("\n\n", 20), Err(TextError::Empty));
         assert!(matches!(paragraphs("长长长", 2), Err(TextError::TooLong { .. })));
+    }
+
+    #[test]
+    fn fillers_and_invisible_operators_are_no_name_and_separators_no_single_line() {
+        for filler in [
+            "\u{3164}",
+            "\u{3164}\u{3164}",
+            "\u{FFA0}",
+            "\u{115F}\u{1160}",
+            "\u{00AD}",
+            "\u{2062}",
+        ] {
+            assert_eq!(single_line(filler, 10), Err(TextError::Empty), "{filler:?}");
+            assert_eq!(paragraphs(filler, 10), Err(TextError::Empty), "{filler:?}");
+        }
+        assert_eq!(single_line("李\u{00AD}秀英", 10), Err(TextError::ZeroWidth));
+        assert_eq!(single_line("李\u{3164}英", 10), Err(TextError::ZeroWidth));
+        assert_eq!(
+            single_line("洪桥\u{2028}街道", 10),
+            Err(TextError::ControlCharacter)
+        );
+        assert_eq!(
+            single_line("洪桥\u{2029}街道", 10),
+            Err(TextError::ControlCharacter)
+        );
     }
 
     #[test]
