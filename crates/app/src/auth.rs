@@ -9,7 +9,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use domain::identity::{self, ThrottlePolicy};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use store::accounts::{Account, AccountError, SessionInfo, SessionKind};
+use store::accounts::{Account, AccountError, LoginKind, LoginSession};
 use tokio::sync::Semaphore;
 
 use crate::{App, AppError};
@@ -18,7 +18,7 @@ use crate::{App, AppError};
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub account: Account,
-    pub session: SessionInfo,
+    pub session: LoginSession,
 }
 
 /// A successful sign-in: the secret to hand to the client (shown once, never stored).
@@ -26,7 +26,7 @@ pub struct Authenticated {
 pub struct LoginOutcome {
     pub token: String,
     pub account: Account,
-    pub session: SessionInfo,
+    pub session: LoginSession,
 }
 
 /// 32 random bytes as hex.
@@ -132,7 +132,7 @@ impl App {
         username: &str,
         password: &str,
         client: Option<IpAddr>,
-        kind: SessionKind,
+        kind: LoginKind,
     ) -> Result<LoginOutcome, AppError> {
         let now = self.clock().now();
         let username = identity::parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
@@ -180,7 +180,7 @@ impl App {
         let csrf = random_secret();
         let session = self
             .store()
-            .create_session(
+            .create_login_session(
                 account.id,
                 &token_hash(&token),
                 kind,
@@ -204,7 +204,7 @@ impl App {
         }
         let found = self
             .store()
-            .session(&token_hash(token), self.clock().now())
+            .login_session(&token_hash(token), self.clock().now())
             .await?;
         Ok(found.map(|(session, account)| Authenticated { account, session }))
     }
@@ -212,7 +212,7 @@ impl App {
     /// Ends the caller's session or token.
     pub async fn logout(&self, caller: &Authenticated) -> Result<(), AppError> {
         self.store()
-            .revoke_session(caller.session.id, self.clock().now())
+            .revoke_login_session(caller.session.id, self.clock().now())
             .await?;
         Ok(())
     }

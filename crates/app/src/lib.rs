@@ -30,7 +30,7 @@ use std::sync::Arc;
 pub use access::Acting;
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
-pub use store::accounts::{Account, SessionInfo, SessionKind};
+pub use store::accounts::{Account, LoginKind, LoginSession};
 pub use store::audit::{AuditEntry, AuditQuery, ChainReport};
 pub use store::divisions::{DivisionDetail, DivisionMatch};
 pub use store::units::{Department, PublicMember, Room};

@@ -78,24 +78,26 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
-/// A signed-in session or API token.
+/// A signed-in session (a browser's cookie or an API token), kept in the `sessions` table. Called a
+/// login session in code, so "session" alone always means a reception session (接待场次).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionInfo {
+pub struct LoginSession {
     pub id: i64,
-    pub kind: SessionKind,
+    pub kind: LoginKind,
     pub csrf_token: Option<String>,
     pub expires_at: DateTime<Utc>,
 }
 
+/// How a login session is carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
+pub enum LoginKind {
     /// A browser session held in a cookie; state-changing requests need its CSRF token.
     Cookie,
     /// An API token sent as `Authorization: Bearer`.
     Bearer,
 }
 
-impl SessionKind {
+impl LoginKind {
     fn as_str(self) -> &'static str {
         match self {
             Self::Cookie => "cookie",
@@ -306,15 +308,15 @@ impl Store {
     }
 
     /// Stores a new session or token (by the hash of its secret).
-    pub async fn create_session(
+    pub async fn create_login_session(
         &self,
         account_id: i64,
         token_hash: &str,
-        kind: SessionKind,
+        kind: LoginKind,
         csrf_token: Option<&str>,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
-    ) -> Result<SessionInfo, StoreError> {
+    ) -> Result<LoginSession, StoreError> {
         let row = session::ActiveModel {
             token_hash: Set(token_hash.to_owned()),
             account_id: Set(account_id),
@@ -332,11 +334,11 @@ impl Store {
     }
 
     /// The live session with this token hash and its account: not revoked, not expired, account enabled.
-    pub async fn session(
+    pub async fn login_session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(SessionInfo, Account)>, StoreError> {
+    ) -> Result<Option<(LoginSession, Account)>, StoreError> {
         let Some(row) = session::Entity::find()
             .filter(session::Column::TokenHash.eq(token_hash))
             .filter(session::Column::RevokedAt.is_null())
@@ -356,7 +358,7 @@ impl Store {
     }
 
     /// Ends one session or token.
-    pub async fn revoke_session(&self, session_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn revoke_login_session(&self, session_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
             .filter(session::Column::Id.eq(session_id))
@@ -562,13 +564,13 @@ async fn revoke_all<C: ConnectionTrait>(
     Ok(())
 }
 
-fn to_session(row: &session::Model) -> SessionInfo {
-    SessionInfo {
+fn to_session(row: &session::Model) -> LoginSession {
+    LoginSession {
         id: row.id,
         kind: if row.kind == "bearer" {
-            SessionKind::Bearer
+            LoginKind::Bearer
         } else {
-            SessionKind::Cookie
+            LoginKind::Cookie
         },
         csrf_token: row.csrf_token.clone(),
         expires_at: row.expires_at,

@@ -69,10 +69,10 @@ async fn backup_writes_a_consistent_copy(db: TestDatabase) {
     let city = source.credentials("demo-city").await.unwrap().unwrap().account;
     let now = chrono::Utc::now();
     source
-        .create_session(
+        .create_login_session(
             city.id,
             &"ab".repeat(32),
-            store::accounts::SessionKind::Bearer,
+            store::accounts::LoginKind::Bearer,
             None,
             now,
             now + chrono::Duration::days(1),
@@ -121,7 +121,7 @@ async fn backup_writes_a_consistent_copy(db: TestDatabase) {
             .unwrap();
         assert_eq!(street.division.name, "备份测试街道");
         assert!(
-            copy.session(&"ab".repeat(32), chrono::Utc::now())
+            copy.login_session(&"ab".repeat(32), chrono::Utc::now())
                 .await
                 .unwrap()
                 .is_none(),

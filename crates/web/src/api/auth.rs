@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use app::{Account, SessionKind};
+use app::{Account, LoginKind};
 
 use crate::AppState;
 use crate::auth::{ApiCaller, cleared_session_cookie, session_cookie};
@@ -107,7 +107,7 @@ async fn login(
             &request.username,
             &request.password,
             Some(client),
-            SessionKind::Bearer,
+            LoginKind::Bearer,
         )
         .await?;
     let body = LoginResponse {

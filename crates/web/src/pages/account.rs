@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use app::auth::{random_secret, same_secret};
-use app::{Account, AppError, Room, SessionKind};
+use app::{Account, AppError, LoginKind, Room};
 
 use crate::AppState;
 use crate::auth::{PageCaller, cleared_session_cookie, session_cookie};
@@ -130,7 +130,7 @@ pub(super) async fn login_submit(
     }
     match state
         .app
-        .login(&form.username, &form.password, Some(client), SessionKind::Cookie)
+        .login(&form.username, &form.password, Some(client), LoginKind::Cookie)
         .await
     {
         Ok(outcome) => {
