@@ -1,5 +1,5 @@
 //! Server-rendered bar charts (inline SVG, no JavaScript) for the dashboard: each chart is laid out
-//! here as numbers, and `templates/chart.html` draws it with a `<title>`, a description and the same
+//! here as numbers, and `templates/partials/chart.html` draws it with a `<title>`, a description and the same
 //! figures as a table, so a screen reader and a printout read what the picture shows. The picture is
 //! one image (`role="img"`, nothing inside it to focus); the table's rows carry the links.
 
