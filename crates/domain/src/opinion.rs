@@ -545,14 +545,26 @@ pub fn tracking_code(random: u64) -> String {
     format!("{}-{}-{}", &text[0..4], &text[4..8], &text[8..12])
 }
 
-/// Reads a tracking code as a person may type it (lower case, spaces or no hyphens) and checks its
-/// check symbol; the canonical `XXXX-XXXX-XXXX` form, or `None`.
+/// Reads a tracking code as a person may type it (lower case, spaces or no hyphens, or in full-width
+/// characters, as a Chinese input method types them: `ｋ７ｐｍ－３ｘｑ９`, the ideographic space, a
+/// long dash) and checks its check symbol; the canonical `XXXX-XXXX-XXXX` form, or `None`.
 pub fn parse_tracking_code(raw: &str) -> Option<String> {
-    let symbols: Vec<u8> = raw
-        .bytes()
-        .filter(|b| !matches!(b, b'-' | b' '))
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
+    let mut symbols: Vec<u8> = Vec::with_capacity(CODE_RANDOM_SYMBOLS + 1);
+    for c in raw.chars() {
+        let c = match c {
+            // Full-width ASCII (U+FF01–U+FF5E) is ASCII shifted by 0xFEE0.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0)?,
+            other => other,
+        };
+        match c {
+            ' ' | '\u{3000}' | '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' => {}
+            c if c.is_ascii() => symbols.push((c as u8).to_ascii_uppercase()),
+            _ => return None,
+        }
+        if symbols.len() > CODE_RANDOM_SYMBOLS + 1 {
+            return None;
+        }
+    }
     if symbols.len() != CODE_RANDOM_SYMBOLS + 1 || !symbols.iter().all(|s| CODE_ALPHABET.contains(s)) {
         return None;
     }
@@ -793,6 +805,35 @@ mod tests {
             "no confusable symbols"
         );
         assert_eq!(parse_tracking_code("short"), None);
+    }
+
+    #[test]
+    fn a_code_typed_with_a_chinese_input_method_reads_back() {
+        let code = tracking_code(0x0123_4567_89AB_CDEF);
+        // Full-width letters and digits, the ideographic space, the full-width and long dashes.
+        let full_width: String = code
+            .to_lowercase()
+            .chars()
+            .map(|c| {
+                if c == '-' {
+                    '－'
+                } else {
+                    char::from_u32(u32::from(c) + 0xFEE0).unwrap()
+                }
+            })
+            .collect();
+        assert_eq!(parse_tracking_code(&full_width).as_deref(), Some(code.as_str()));
+        for separator in ["\u{3000}", "—", "－", "−"] {
+            let typed = code.replace('-', separator);
+            assert_eq!(
+                parse_tracking_code(&typed).as_deref(),
+                Some(code.as_str()),
+                "{typed}"
+            );
+        }
+        // Other characters are still no code, and a long input stops early.
+        assert_eq!(parse_tracking_code(&format!("{code}码")), None);
+        assert_eq!(parse_tracking_code(&"K".repeat(10_000)), None);
     }
 
     #[test]
