@@ -578,7 +578,7 @@ pub(super) async fn photo(
         .await
         .map_err(fail)?;
     // Private to those in scope: browsers may keep it, shared caches may not.
-    Ok(super::jpeg_response(
+    Ok(super::assets::jpeg_response(
         &headers,
         &photo.etag,
         photo.jpeg,

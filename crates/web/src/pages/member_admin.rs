@@ -189,7 +189,7 @@ pub(super) async fn photo(
         .await
         .map_err(|err| PageError::new(page, err))?;
     // Published (R8): any cache may keep it; the ETag changes with the photo.
-    Ok(super::jpeg_response(
+    Ok(super::assets::jpeg_response(
         &headers,
         &photo.etag,
         photo.jpeg,
