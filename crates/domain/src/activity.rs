@@ -90,9 +90,7 @@ impl ActivityStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Confirmed, Self::Pending, Self::Returned]
-            .into_iter()
-            .find(|s| s.as_str() == raw.trim())
+        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
     }
 
     pub fn label_zh(self) -> &'static str {

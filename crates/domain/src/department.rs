@@ -22,9 +22,7 @@ impl DepartmentKind {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Functional, Self::Petition]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 }
 

@@ -30,9 +30,7 @@ impl MemberLevel {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::National, Self::Provincial, Self::City, Self::District]
-            .into_iter()
-            .find(|l| l.as_str() == raw)
+        Self::ALL.into_iter().find(|l| l.as_str() == raw)
     }
 
     pub fn label_zh(self) -> &'static str {

@@ -125,17 +125,7 @@ impl Route {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [
-            Self::ScreenedOut,
-            Self::OnTheSpot,
-            Self::Street,
-            Self::District,
-            Self::Petition,
-            Self::Proposal,
-            Self::SocialReport,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == raw)
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
     }
 
     pub fn label_zh(self) -> &'static str {

@@ -150,9 +150,7 @@ impl DivisionLevel {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::City, Self::District, Self::Street, Self::Community]
-            .into_iter()
-            .find(|level| level.as_str() == raw)
+        Self::ALL.into_iter().find(|level| level.as_str() == raw)
     }
 
     /// The level directly below, if any.

@@ -24,9 +24,7 @@ impl RoomKind {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Fixed, Self::Mobile, Self::Online]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
     pub fn label_zh(self) -> &'static str {

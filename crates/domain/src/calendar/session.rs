@@ -34,9 +34,7 @@ impl SessionStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Planned, Self::Held, Self::Cancelled]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 
     pub fn label_zh(self) -> &'static str {
