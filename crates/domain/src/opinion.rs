@@ -449,6 +449,16 @@ pub fn possible_steps(state: CaseState, route: Option<Route>, standing: Standing
         .collect()
 }
 
+/// The (state, route) pairs in which a party with `standing` has a step to take: what "waiting on
+/// me" (待我办理) means, read off the same state machine, so a list can ask the database for it.
+pub fn waiting_on(standing: Standing) -> Vec<(CaseState, Option<Route>)> {
+    let routes = std::iter::once(None).chain(Route::ALL.into_iter().map(Some));
+    routes
+        .flat_map(|route| CaseState::ALL.into_iter().map(move |state| (state, route)))
+        .filter(|&(state, route)| !possible_steps(state, route, standing).is_empty())
+        .collect()
+}
+
 /// Working days the current step has (R13, X13), from the rule set: triage by the room and the
 /// street lead's instruction within `triage` days, a department's answer within `department` days.
 pub fn working_days_for(state: CaseState, triage: u32, department: u32) -> Option<u32> {
@@ -645,6 +655,37 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_waits_on_each_party_is_read_off_the_state_machine() {
+        let staff = waiting_on(Standing {
+            room_staff: true,
+            ..Standing::NONE
+        });
+        assert!(staff.contains(&(CaseState::Received, None)));
+        assert!(
+            staff
+                .iter()
+                .all(|(s, _)| *s != CaseState::AtStreetLead && *s != CaseState::Closed)
+        );
+        let lead = waiting_on(Standing {
+            street_lead: true,
+            ..Standing::NONE
+        });
+        assert!(lead.iter().any(|(s, _)| *s == CaseState::AtStreetLead));
+        assert!(lead.iter().any(|(s, _)| *s == CaseState::UnderReview));
+        let department = waiting_on(Standing {
+            holding_department: true,
+            ..Standing::NONE
+        });
+        assert!(
+            department
+                .iter()
+                .all(|(s, _)| matches!(s, CaseState::AtDepartment | CaseState::AtPetition))
+        );
+        assert!(!department.is_empty());
+        assert!(waiting_on(Standing::NONE).is_empty());
+    }
 
     const STAFF: Standing = Standing {
         room_staff: true,

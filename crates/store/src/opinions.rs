@@ -9,15 +9,15 @@ use domain::authz::Scope;
 use domain::department::DepartmentKind;
 use domain::opinion::{ActionKind, CaseState, Procedure, Rating, Route};
 use domain::pii::Pii;
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Condition, NullOrdering, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{department, member, opinion, opinion_step, room};
+use crate::entity::{account, department, member, opinion, opinion_step, room};
 use crate::error::{stored, stored_optional};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
@@ -68,8 +68,12 @@ pub struct CaseStep {
     pub action: ActionKind,
     /// The role that took it (`room_staff`, `street_lead`, …): what the public sees of who.
     pub actor_role: String,
-    /// The account that took it (staff only).
+    /// The login name of the account that took it, or what ran it (`demo`, `cli`); for the audit.
     pub actor_label: String,
+    /// The account's name (姓名或单位称谓), when an account took it.
+    pub actor_name: Option<String>,
+    /// The department of a department's account (承办部门).
+    pub actor_department: Option<String>,
     pub taken_at: DateTime<Utc>,
     pub title: Option<String>,
     pub text: Option<String>,
@@ -145,6 +149,53 @@ impl StepWrite {
             screened: None,
         }
     }
+}
+
+/// Which cases a scope sees: by place for the city, districts, streets and rooms; for a department
+/// those it holds or has held (one subquery, however long its history); for a member those they
+/// are responsible for.
+fn scope_condition(scope: &Scope) -> Condition {
+    match *scope {
+        Scope::Department { department_id, .. } => Condition::any()
+            .add(opinion::Column::DepartmentId.eq(department_id))
+            .add(
+                opinion::Column::Id.in_subquery(
+                    Query::select()
+                        .column(opinion_step::Column::OpinionId)
+                        .from(opinion_step::Entity)
+                        .and_where(opinion_step::Column::DepartmentId.eq(department_id))
+                        .to_owned(),
+                ),
+            ),
+        Scope::Member { member_id, .. } => Condition::all().add(opinion::Column::MemberId.eq(member_id)),
+        _ => place_condition(scope, &case_columns()),
+    }
+}
+
+/// Filters and the page of the case queue (案件列表). `page` counts from 1.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub state: Option<CaseState>,
+    pub route: Option<Route>,
+    pub room_id: Option<i64>,
+    pub street_id: Option<i64>,
+    /// Received in `[from, to)`.
+    pub received: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Open cases whose step was due before this day (overdue, 超期).
+    pub due_before: Option<NaiveDate>,
+    /// Only the cases with a step for the caller (待我办理).
+    pub waiting: Option<Waiting>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The cases on the caller's step: the (state, route) pairs in which the caller acts, from the
+/// state machine, and for a department or a member, only those it holds or is named on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Waiting {
+    pub pairs: Vec<(CaseState, Option<Route>)>,
+    pub department_id: Option<i64>,
+    pub member_id: Option<i64>,
 }
 
 fn case_columns() -> PlaceColumns<opinion::Column> {
@@ -226,29 +277,81 @@ impl Store {
     /// Cases in `scope`, newest first: by place for the city, districts, streets and rooms; for a
     /// department those it holds or has held; for a member those they are responsible for.
     pub async fn cases_in_scope(&self, scope: &Scope) -> Result<Vec<CaseRecord>, StoreError> {
-        let condition = match *scope {
-            Scope::Department { department_id, .. } => {
-                let held: Vec<i64> = opinion_step::Entity::find()
-                    .select_only()
-                    .column(opinion_step::Column::OpinionId)
-                    .filter(opinion_step::Column::DepartmentId.eq(department_id))
-                    .into_tuple::<i64>()
-                    .all(&self.read)
-                    .await?;
-                Condition::any()
-                    .add(opinion::Column::DepartmentId.eq(department_id))
-                    .add(opinion::Column::Id.is_in(held))
-            }
-            Scope::Member { member_id, .. } => Condition::all().add(opinion::Column::MemberId.eq(member_id)),
-            _ => place_condition(scope, &case_columns()),
-        };
         let rows = opinion::Entity::find()
-            .filter(condition)
+            .filter(scope_condition(scope))
             .order_by_desc(opinion::Column::ReceivedAt)
             .order_by_desc(opinion::Column::Id)
             .all(&self.read)
             .await?;
         self.case_records(rows).await
+    }
+
+    /// One page of the case queue in `scope` and the number of cases matching in all, both counted by
+    /// the database: open cases by due date (soonest first), then the rest newest first.
+    pub async fn case_page(
+        &self,
+        scope: &Scope,
+        query: &CaseQuery,
+    ) -> Result<(Vec<CaseRecord>, u64), StoreError> {
+        let mut condition = Condition::all().add(scope_condition(scope));
+        if let Some(state) = query.state {
+            condition = condition.add(opinion::Column::State.eq(state.as_str()));
+        }
+        if let Some(route) = query.route {
+            condition = condition.add(opinion::Column::Route.eq(route.as_str()));
+        }
+        if let Some(room_id) = query.room_id {
+            condition = condition.add(opinion::Column::RoomId.eq(room_id));
+        }
+        if let Some(street_id) = query.street_id {
+            condition = condition.add(opinion::Column::StreetId.eq(street_id));
+        }
+        if let Some((from, to)) = query.received {
+            condition = condition
+                .add(opinion::Column::ReceivedAt.gte(from))
+                .add(opinion::Column::ReceivedAt.lt(to));
+        }
+        if let Some(before) = query.due_before {
+            condition = condition
+                .add(opinion::Column::DueOn.lt(before))
+                .add(opinion::Column::State.ne(CaseState::Closed.as_str()));
+        }
+        if let Some(waiting) = &query.waiting {
+            let mut pairs = Condition::any();
+            for (state, route) in &waiting.pairs {
+                let route = match route {
+                    Some(route) => opinion::Column::Route.eq(route.as_str()),
+                    None => opinion::Column::Route.is_null(),
+                };
+                pairs = pairs.add(
+                    Condition::all()
+                        .add(opinion::Column::State.eq(state.as_str()))
+                        .add(route),
+                );
+            }
+            // No pair at all: nothing waits on the caller (an empty `any` would match everything).
+            if waiting.pairs.is_empty() {
+                pairs = pairs.add(opinion::Column::Id.is_null());
+            }
+            condition = condition.add(pairs);
+            if let Some(department_id) = waiting.department_id {
+                condition = condition.add(opinion::Column::DepartmentId.eq(department_id));
+            }
+            if let Some(member_id) = waiting.member_id {
+                condition = condition.add(opinion::Column::MemberId.eq(member_id));
+            }
+        }
+        let select = opinion::Entity::find().filter(condition);
+        let total = select.clone().count(&self.read).await?;
+        let rows = select
+            .order_by_with_nulls(opinion::Column::DueOn, Order::Asc, NullOrdering::Last)
+            .order_by_desc(opinion::Column::ReceivedAt)
+            .order_by_desc(opinion::Column::Id)
+            .offset(query.page.saturating_sub(1).saturating_mul(query.per_page))
+            .limit(query.per_page)
+            .all(&self.read)
+            .await?;
+        Ok((self.case_records(rows).await?, total))
     }
 
     pub(crate) async fn case_records(
@@ -330,8 +433,24 @@ impl Store {
             .order_by_asc(opinion_step::Column::Id)
             .all(&self.read)
             .await?;
+        // Who took each step, as people read it: the account's name and, for a department's account,
+        // the department (the step keeps the login name, which no one should have to decode).
+        let mut labels: Vec<&str> = rows.iter().map(|r| r.actor_label.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let people: HashMap<String, (String, Option<i64>)> = account::Entity::find()
+            .filter(account::Column::Username.is_in(labels))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|a| (a.username, (a.display_name, a.department_id)))
+            .collect();
+        let department_ids = rows
+            .iter()
+            .filter_map(|r| r.department_id)
+            .chain(people.values().filter_map(|p| p.1));
         let departments: HashMap<i64, String> = department::Entity::find()
-            .filter(department::Column::Id.is_in(rows.iter().filter_map(|r| r.department_id)))
+            .filter(department::Column::Id.is_in(department_ids))
             .all(&self.read)
             .await?
             .into_iter()
@@ -341,6 +460,11 @@ impl Store {
             .map(|row| {
                 Ok(CaseStep {
                     action: stored(ActionKind::parse, "opinion_steps.action", &row.action)?,
+                    actor_name: people.get(&row.actor_label).map(|p| p.0.clone()),
+                    actor_department: people
+                        .get(&row.actor_label)
+                        .and_then(|p| p.1)
+                        .and_then(|id| departments.get(&id).cloned()),
                     actor_role: row.actor_role,
                     actor_label: row.actor_label,
                     taken_at: row.taken_at,

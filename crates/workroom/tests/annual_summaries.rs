@@ -249,7 +249,7 @@ async fn the_figures_come_from_the_records_and_reach_the_document(db: TestDataba
         "{rooms}"
     );
     let district = app.token("demo-district").await;
-    let (_, cases) = call(&app, &district, Method::GET, "/api/v1/opinions", None).await;
+    let (_, cases) = common::case_list(&app, &district).await;
     let this_year = cases
         .as_array()
         .unwrap()

@@ -135,14 +135,7 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         .await
         .unwrap();
     let code = online["tracking_code"].as_str().unwrap().to_owned();
-    let cases: Value = app
-        .with_token(Method::GET, "/api/v1/opinions", &city)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, cases) = common::case_list(&app, &city).await;
     let held_by_dept = cases
         .as_array()
         .unwrap()

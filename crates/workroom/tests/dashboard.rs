@@ -56,7 +56,7 @@ async fn the_city_sees_every_district_and_the_figures_add_up(db: TestDatabase) {
     assert_eq!(sum(&d["units"], "activities"), confirmed);
 
     // Opinions: those received this year, by route, by state and by district.
-    let (_, cases) = call(&app, &city, Method::GET, "/api/v1/opinions", None).await;
+    let (_, cases) = common::case_list(&app, &city).await;
     let this_year: Vec<&Value> = cases
         .as_array()
         .unwrap()

@@ -50,7 +50,10 @@ async fn similar_opinions_are_grouped_in_each_callers_rooms(db: TestDatabase) {
         parking["rooms"],
         json!(["华乐街政协委员工作室", "洪桥街政协委员工作室"])
     );
-    assert_eq!(parking["first_received"], "2026-03-12");
+    assert_eq!(
+        parking["first_received"], "2026-03-16",
+        "the reception day of March"
+    );
     let draft = &parking["draft"];
     assert!(draft["title"].as_str().unwrap().starts_with("关于群众集中反映"));
     assert!(

@@ -166,7 +166,7 @@ async fn the_ledgers_are_derived_from_the_rooms_records(db: TestDatabase) {
     let (status, visitors) = ledger(&app, &staff, HONGQIAO, "visitors", 2026).await;
     assert_eq!(status, 200);
     assert_eq!(visitors["contacts"], "full");
-    let (_, cases) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let (_, cases) = common::case_list(&app, &staff).await;
     let this_year: Vec<&Value> = cases
         .as_array()
         .unwrap()

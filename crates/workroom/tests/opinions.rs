@@ -34,7 +34,7 @@ async fn submit(app: &TestApp, body: &Value) -> (u16, Value) {
 }
 
 async fn case_id(app: &TestApp, token: &str, code: &str) -> i64 {
-    let (_, list) = call(app, token, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(app, token).await;
     list.as_array()
         .unwrap()
         .iter()
@@ -91,7 +91,7 @@ async fn residents_submit_online_and_follow_their_case(db: TestDatabase) {
 
     // Bad input: a clear 4xx each, nothing stored.
     let staff = app.token("demo-staff").await;
-    let (_, before) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let (_, before) = common::case_list(&app, &staff).await;
     let cases = [
         (json!({"content": "   "}), 422, "不能为空"),
         (json!({"content": "长".repeat(2001)}), 422, "过长"),
@@ -117,7 +117,7 @@ async fn residents_submit_online_and_follow_their_case(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
-    let (_, after) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let (_, after) = common::case_list(&app, &staff).await;
     assert_eq!(before, after, "nothing half-written");
 
     // Markup and formula prefixes are kept as harmless text.
@@ -200,7 +200,7 @@ async fn a_case_runs_the_street_route_to_the_residents_rating(db: TestDatabase) 
     let id = case_id(&app, &staff, &code).await;
 
     // Lists mask the resident; one case shows them to the room's staff.
-    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(&app, &staff).await;
     let listed = list
         .as_array()
         .unwrap()
@@ -526,7 +526,7 @@ async fn petition_matters_are_fed_back_to_the_member(db: TestDatabase) {
     assert!(html.contains(&masked), "waiting for the member, the code masked");
     assert!(!html.contains(code), "the resident's full code is theirs alone");
     // The petition department's list withholds the anonymous resident too.
-    let (_, list) = call(&app, &petition, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(&app, &petition).await;
     let listed = list
         .as_array()
         .unwrap()
@@ -681,30 +681,67 @@ async fn late_steps_are_pressed_on_the_street_lead_then_the_district(db: TestDat
             list.as_array().unwrap().clone()
         }
     };
-    assert!(
-        overdue(app.token("demo-street").await).await.is_empty(),
-        "nothing late on day one"
-    );
-    // Tuesday 1 December: the demo's new and referred cases were due that day; Wednesday they are late.
-    app.clock.advance(chrono::Duration::days(2));
+    // The demo's history leaves some steps late on the day it is loaded: the street lead is pressed
+    // with each, the district with those 3 working days late or more.
+    let pressed_on = |late: u64| if late >= 3 { "district" } else { "street_lead" };
     let street = overdue(app.token("demo-street").await).await;
-    assert!(!street.is_empty());
-    assert!(
-        street
-            .iter()
-            .all(|c| c["escalation"] == "street_lead" && c["late_working_days"] == 1)
+    assert!(street.iter().any(|c| c["late_working_days"] == 2), "{street:?}");
+    for case in &street {
+        let late = case["late_working_days"].as_u64().unwrap();
+        assert!(late > 0);
+        assert_eq!(case["escalation"], pressed_on(late), "{case}");
+    }
+    let district = overdue(app.token("demo-district").await).await;
+    let ids = |list: &[Value]| {
+        let mut ids: Vec<i64> = list.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let escalated: Vec<Value> = street
+        .iter()
+        .filter(|c| c["escalation"] == "district")
+        .cloned()
+        .collect();
+    assert!(!escalated.is_empty());
+    assert_eq!(
+        ids(&district),
+        ids(&escalated),
+        "the district sees only what is pressed on it"
+    );
+
+    // A case submitted today (Monday 30 November) is due on Tuesday; on Wednesday it is one working
+    // day late, pressed on the street lead only.
+    let (status, created) = submit(&app, &submission("13900007777")).await;
+    assert_eq!(status, 201, "{created}");
+    let staff = app.token("demo-staff").await;
+    let fresh = case_id(&app, &staff, created["tracking_code"].as_str().unwrap()).await;
+    let find = |list: &[Value]| list.iter().find(|c| c["id"] == fresh).cloned();
+    assert!(find(&overdue(app.token("demo-street").await).await).is_none());
+    app.clock.advance(chrono::Duration::days(2));
+    let late = find(&overdue(app.token("demo-street").await).await).expect("late on Wednesday");
+    assert_eq!(
+        (late["late_working_days"].as_u64(), late["escalation"].as_str()),
+        (Some(1), Some("street_lead"))
     );
     assert!(
-        overdue(app.token("demo-district").await).await.is_empty(),
+        find(&overdue(app.token("demo-district").await).await).is_none(),
         "not yet the district's"
     );
     // Monday 7 December: four working days late, pressed on the district too.
     app.clock.advance(chrono::Duration::days(5));
     let district = overdue(app.token("demo-district").await).await;
-    assert!(!district.is_empty());
+    assert_eq!(
+        find(&district).expect("the district's now")["escalation"],
+        "district"
+    );
     assert!(district.iter().all(|c| c["escalation"] == "district"));
     assert!(district.iter().all(|c| c["status"] != "closed"));
-    assert!(overdue(app.token("demo-other-district").await).await.is_empty());
+    // The other district is pressed only with its own rooms' cases.
+    let other = overdue(app.token("demo-other-district").await).await;
+    assert!(
+        other.iter().all(|c| c["room_name"] == "海珠区流动委员工作室"),
+        "{other:?}"
+    );
     let (client, _) = app.page_session("demo-district").await;
     let page = get_text(&client, &app.url("/admin/opinions")).await;
     assert!(page.contains("督办：超期未办"));
@@ -761,7 +798,7 @@ async fn closed_cases_lose_the_residents_details_after_the_retention_period(db: 
     assert!(changed >= 2, "the demo's closed cases: {changed}");
     assert_eq!(job.anonymise_expired_cases().await.unwrap(), 0, "once");
     let city = app.token("demo-city").await;
-    let (_, list) = call(&app, &city, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(&app, &city).await;
     for case in list.as_array().unwrap() {
         let (_, one) = call(
             &app,
@@ -847,7 +884,7 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
     let petition = department("越秀区信访局");
 
     // The demo's 不满意 case is already with the street lead.
-    let (_, list) = call(&app, &lead, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(&app, &lead).await;
     assert!(
         list.as_array()
             .unwrap()
@@ -1015,7 +1052,7 @@ async fn a_dissatisfied_resident_gets_a_review_by_the_street_lead(db: TestDataba
     );
 
     // A matter told to go to court is rated, not reviewed by the street.
-    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(&app, &staff).await;
     let screened = list
         .as_array()
         .unwrap()
@@ -1128,7 +1165,77 @@ async fn without_a_trusted_proxy_the_forwarded_header_is_ignored(db: TestDatabas
     assert_eq!(track_guess(&app, "203.0.113.200").await, 429);
 }
 
+/// The demo's opinions were taken in and routed through the use cases, each on its own day: their
+/// histories spread over the year, each step by the account whose work it is, in order.
+async fn the_demo_history_is_spread_over_the_year(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let city = app.token("demo-city").await;
+    let (status, list) = common::case_list(&app, &city).await;
+    assert_eq!(status, 200, "{list}");
+    let cases = list.as_array().unwrap();
+    let received: std::collections::BTreeSet<String> = cases
+        .iter()
+        .map(|c| c["received_at"].as_str().unwrap()[..10].to_owned())
+        .collect();
+    assert!(received.len() >= 8, "on many days: {received:?}");
+    assert!(
+        received.first().unwrap().as_str() < "2026-06-01"
+            && received.last().unwrap().as_str() >= "2026-11-27",
+        "from spring to the last days: {received:?}"
+    );
+    // A visit registered at a reception day is dated that day.
+    let (_, activities) = call(&app, &city, Method::GET, "/api/v1/activities?year=2026", None).await;
+    let held_on = |id: i64| {
+        activities
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .map(|a| a["date"].as_str().unwrap().to_owned())
+    };
+    let at_receptions: Vec<&Value> = cases.iter().filter(|c| c["activity_id"].is_i64()).collect();
+    assert!(at_receptions.len() >= 5);
+    for case in at_receptions {
+        let day = held_on(case["activity_id"].as_i64().unwrap()).expect("the reception day");
+        assert_eq!(case["received_at"].as_str().unwrap()[..10], day, "{case}");
+    }
+    // Each step after the one before, by the role whose step it is; none by the system.
+    let mut roles = std::collections::BTreeSet::new();
+    for case in cases.iter().filter(|c| c["room_name"] == "洪桥街政协委员工作室") {
+        let (_, full) = call(
+            &app,
+            &city,
+            Method::GET,
+            &format!("/api/v1/opinions/{}", case["id"]),
+            None,
+        )
+        .await;
+        let steps = full["steps"].as_array().unwrap();
+        let mut last = full["received_at"].as_str().unwrap().to_owned();
+        for step in steps {
+            let at = step["taken_at"].as_str().unwrap().to_owned();
+            assert!(at >= last, "{full}");
+            last = at;
+            // Taken by an account (not loaded beside the use cases), shown by name and role.
+            let by = step["by"].as_str().unwrap();
+            assert!(!by.contains("demo-"), "{step}");
+            assert!(by.contains(" · ") || step["role"] == "resident", "{step}");
+            roles.insert(step["role"].as_str().unwrap().to_owned());
+        }
+    }
+    for role in [
+        "room_staff",
+        "street_lead",
+        "functional_department",
+        "petition_department",
+        "member",
+    ] {
+        assert!(roles.contains(role), "{role} in {roles:?}");
+    }
+}
+
 on_both_databases!(
+    the_demo_history_is_spread_over_the_year,
     closed_cases_lose_the_residents_details_after_the_retention_period,
     late_steps_are_pressed_on_the_street_lead_then_the_district,
     residents_submit_online_and_follow_their_case,
@@ -1208,7 +1315,7 @@ fn no_personal_data_in_the_log() {
             .json()
             .await
             .unwrap();
-        let id = list
+        let id = list["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -258,7 +258,7 @@ async fn parallel_writes_keep_the_audit_chain_and_one_step_wins(db: TestDatabase
     let statuses = common::statuses_in_parallel(visits).await;
     assert_eq!(common::count_of(&statuses, 201), 24, "{statuses:?}");
     // Ten hands take the same routing step of one case at once: exactly one moves it.
-    let (_, list) = call(&app, &staff, Method::GET, "/api/v1/opinions", None).await;
+    let (_, list) = common::case_list(&app, &staff).await;
     let id = list
         .as_array()
         .unwrap()

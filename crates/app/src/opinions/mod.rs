@@ -5,6 +5,7 @@
 //! to keep anonymous.
 
 mod intake;
+mod queue;
 mod reports;
 mod routing;
 mod tracking;
@@ -18,9 +19,34 @@ use crate::access::{Acting, not_visible};
 use crate::{App, AppError};
 
 pub use intake::{OnlineOpinion, Visit, VisitDesk};
+pub use queue::{CasePage, DEFAULT_PER_PAGE, MAX_PER_PAGE, QueueFilter, QueueItem, matter_of};
 pub use reports::{OverdueCase, Satisfaction};
 pub use routing::{CaseWork, StepOption, department_fits};
 pub use tracking::PublicCase;
+
+/// The role that took a step, in words (the public sees this, never a name).
+pub fn role_label(role: &str) -> &'static str {
+    if role == RESIDENT_ROLE {
+        return "群众";
+    }
+    domain::authz::Role::parse(role).map_or("工作人员", domain::authz::Role::label_zh)
+}
+
+/// The actor role written on a resident's own step (the rating).
+const RESIDENT_ROLE: &str = "resident";
+
+/// Who took a step, as staff read the history: the person (or unit) and their role, with the
+/// department of a department's account — never the login name.
+pub fn taken_by(step: &CaseStep) -> String {
+    let role = role_label(&step.actor_role);
+    let Some(name) = step.actor_name.as_deref() else {
+        return role.to_owned();
+    };
+    match step.actor_department.as_deref() {
+        Some(department) if !name.contains(department) => format!("{name} · {department} · {role}"),
+        _ => format!("{name} · {role}"),
+    }
+}
 
 /// The most an opinion's text may hold.
 pub const MAX_CONTENT_CHARS: usize = 2000;

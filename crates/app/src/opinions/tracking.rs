@@ -1,7 +1,7 @@
 //! What the resident sees with the tracking code (查询码), and the resident's rating (评价).
 
+use super::{RESIDENT_ROLE, role_label};
 use chrono::NaiveDate;
-use domain::authz::Role;
 use domain::opinion::{
     ActionKind, CaseState, Procedure, Rating, Route, Standing, next_state, parse_tracking_code,
     unknown_codes_per_client,
@@ -33,16 +33,6 @@ impl PublicCase {
         self.route.is_some_and(Route::reviewable)
     }
 }
-
-fn role_label(role: &str) -> &'static str {
-    if role == RESIDENT_ROLE {
-        return "群众";
-    }
-    Role::parse(role).map_or("工作人员", Role::label_zh)
-}
-
-/// The actor role written on a resident's own step (the rating).
-const RESIDENT_ROLE: &str = "resident";
 
 fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     at.with_timezone(&crate::clock::beijing()).date_naive()

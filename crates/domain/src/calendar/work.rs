@@ -98,6 +98,32 @@ impl WorkCalendar {
         date
     }
 
+    /// The date `count` working days before `end` (`end` itself when `count` is 0, working or not):
+    /// how the demo dates what happened "three working days ago".
+    pub fn subtract_working_days(&self, end: NaiveDate, count: u32) -> NaiveDate {
+        let mut date = end;
+        let mut left = count;
+        while left > 0 {
+            date = date - Days::new(1);
+            if self.is_working_day(date) {
+                left -= 1;
+            }
+        }
+        date
+    }
+
+    /// A step due before the returned date is at least `late` working days late on `today`
+    /// (`late` ≥ 1): the `late`-th working day counting back from `today`. Lets a list ask the
+    /// database for overdue steps with one comparison.
+    pub fn late_if_due_before(&self, today: NaiveDate, late: u32) -> NaiveDate {
+        let back = if self.is_working_day(today) {
+            late.saturating_sub(1)
+        } else {
+            late
+        };
+        self.subtract_working_days(today, back)
+    }
+
     /// Working days after `after` up to and including `upto` (0 when `upto` is not later): how many
     /// working days a step due on `after` is late on `upto`.
     pub fn working_days_between(&self, after: NaiveDate, upto: NaiveDate) -> u32 {
@@ -160,5 +186,34 @@ mod tests {
             calendar.add_working_days(date("2024-09-30"), 0),
             date("2024-09-30")
         );
+        // Back over the same week: the working day before Tuesday 8 Oct is Monday 30 Sep, and
+        // subtracting undoes adding.
+        assert_eq!(
+            calendar.subtract_working_days(date("2024-10-08"), 1),
+            date("2024-09-30")
+        );
+        assert_eq!(
+            calendar.subtract_working_days(date("2024-10-06"), 0),
+            date("2024-10-06")
+        );
+        // A step due on a date before the bound is `late` working days late, never one on it.
+        for today in ["2024-10-08", "2024-10-06", "2024-09-30", "2024-10-12"] {
+            let today = date(today);
+            for late in 1..5 {
+                let bound = calendar.late_if_due_before(today, late);
+                assert!(calendar.working_days_between(bound - Days::new(1), today) >= late);
+                assert!(
+                    calendar.working_days_between(bound, today) < late,
+                    "{today} {late}"
+                );
+            }
+        }
+        for count in 0..12 {
+            let start = date("2024-09-30");
+            assert_eq!(
+                calendar.subtract_working_days(calendar.add_working_days(start, count), count),
+                start
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -14,7 +14,7 @@ use app::opinions::{CaseRecord, CaseView, OnlineOpinion, PublicCase, StepInput, 
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::client::ClientAddr;
-use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -193,6 +193,7 @@ pub struct StepJson {
     action_label: String,
     /// The role that took it.
     role: String,
+    /// Who took it, in words: the person or unit, their department and role (never a login name).
     by: String,
     taken_at: DateTime<Utc>,
     title: Option<String>,
@@ -275,7 +276,7 @@ fn view_json(view: &CaseView, today: NaiveDate) -> CaseJson {
                 action: s.action.as_str().to_owned(),
                 action_label: s.action.label_zh().to_owned(),
                 role: s.actor_role.clone(),
-                by: s.actor_label.clone(),
+                by: app::opinions::taken_by(s),
                 taken_at: s.taken_at,
                 title: s.title.clone(),
                 text: s.text.clone(),
@@ -289,19 +290,90 @@ fn view_json(view: &CaseView, today: NaiveDate) -> CaseJson {
     json
 }
 
-/// Cases in the caller's scope (a department: those routed to it; a member: own), newest first, contact
-/// data masked.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseListParams {
+    /// Page number, from 1.
+    page: Option<u64>,
+    /// Cases per page, 1 to 100 (default 20).
+    per_page: Option<u64>,
+    /// Only cases in this state (`received`, `at_street_lead`, …).
+    state: Option<String>,
+    /// Only cases on this route (`street`, `district`, `petition`, …).
+    route: Option<String>,
+    room_id: Option<i64>,
+    street_id: Option<i64>,
+    /// Only cases received in this year (Beijing time).
+    year: Option<i32>,
+    /// `true`: only open cases past their step's due day.
+    overdue: Option<bool>,
+    /// `true`: only cases with a step for the caller (待我办理).
+    mine: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseListItemJson {
+    #[serde(flatten)]
+    case: CaseJson,
+    /// The first words of the content: the row's title.
+    matter: String,
+    /// Working days since received (open cases; 0 once closed).
+    age_working_days: u32,
+    /// Working days past the current step's due day.
+    late_working_days: u32,
+    /// The caller has a step to take on it now.
+    waits_on_caller: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseListJson {
+    items: Vec<CaseListItemJson>,
+    /// Cases matching the filters in all.
+    total: u64,
+    page: u64,
+    per_page: u64,
+}
+
+/// The case queue: cases in the caller's scope (a department: those routed to it; a member: own),
+/// one page at a time, open cases by due date, then the rest newest first; contact data masked.
 #[utoipa::path(
-    get, path = "/api/v1/opinions", tag = "opinions",
-    responses((status = 200, body = Vec<CaseJson>), (status = 401, body = ErrorBody))
+    get, path = "/api/v1/opinions", tag = "opinions", params(CaseListParams),
+    responses((status = 200, body = CaseListJson), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 async fn list_cases(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> Result<ApiJson<Vec<CaseJson>>, ApiError> {
+    ApiQuery(params): ApiQuery<CaseListParams>,
+) -> Result<ApiJson<CaseListJson>, ApiError> {
     let today = state.app.clock().today();
-    let cases = state.app.cases(&caller.acting()).await?;
-    Ok(ApiJson(cases.iter().map(|c| case_json(c, today)).collect()))
+    let filter = app::opinions::QueueFilter {
+        mine: params.mine.unwrap_or(false),
+        state: params.state,
+        route: params.route,
+        room_id: params.room_id,
+        street_id: params.street_id,
+        year: params.year,
+        overdue: params.overdue.unwrap_or(false),
+        page: params.page,
+        per_page: params.per_page,
+    };
+    let page = state.app.case_queue(&caller.acting(), &filter).await?;
+    Ok(ApiJson(CaseListJson {
+        items: page
+            .items
+            .iter()
+            .map(|item| CaseListItemJson {
+                case: case_json(&item.case, today),
+                matter: item.matter.clone(),
+                age_working_days: item.age_working_days,
+                late_working_days: item.late_working_days,
+                waits_on_caller: item.waits_on_caller,
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

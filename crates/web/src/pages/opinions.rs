@@ -9,9 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use app::opinions::{
-    CaseRecord, CaseView, CaseWork, OnlineOpinion, PublicCase, StepInput, StepOption, Visit, VisitDesk,
-};
+use app::opinions::{CaseView, CaseWork, OnlineOpinion, PublicCase, StepInput, StepOption, Visit, VisitDesk};
 use app::{AppError, PublicMember};
 use domain::opinion::ActionKind;
 
@@ -240,64 +238,141 @@ pub(super) async fn rate(
 
 // ---- Staff, departments and members ----
 
-pub(super) struct CaseRow {
-    case: CaseRecord,
-    overdue: bool,
-    /// The caller may take a step on it now (待我办理).
-    waiting: bool,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "opinions.html")]
 pub(super) struct CasesPage {
     page: PageContext,
-    rows: Vec<CaseRow>,
-    /// How many of `rows` wait on the caller.
-    waiting: usize,
+    /// One page of the queue, as filtered.
+    queue: app::opinions::CasePage,
+    /// The filters as chosen, to keep the form filled and build the page links.
+    filter: QueueQuery,
+    /// How many cases wait on the caller in all (whatever the filters).
+    waiting: u64,
     overdue: Vec<app::opinions::OverdueCase>,
     satisfaction: Vec<app::opinions::Satisfaction>,
     /// Rooms the caller registers visitors for, with their serving members and recent activities.
     rooms: Vec<VisitDesk>,
+    /// The rooms the caller may filter by.
+    room_choices: Vec<app::Room>,
+    states: Vec<(&'static str, &'static str)>,
+    routes: Vec<(&'static str, &'static str)>,
     message: String,
     error: String,
     /// The tracking code of a visit just registered, to hand to the visitor.
     new_code: String,
 }
 
+/// The queue's filters in the address (`/admin/opinions?mine=1&state=…&page=2`), as typed.
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct QueueQuery {
+    #[serde(default)]
+    mine: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    route: String,
+    #[serde(default)]
+    room: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl QueueQuery {
+    fn number<T: std::str::FromStr>(raw: &str, field: &str, label: &str) -> Result<Option<T>, AppError> {
+        match raw.trim() {
+            "" => Ok(None),
+            text => text
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, format!("{label}应为数字"))),
+        }
+    }
+
+    fn filter(&self) -> Result<app::opinions::QueueFilter, AppError> {
+        Ok(app::opinions::QueueFilter {
+            mine: !self.mine.is_empty(),
+            state: Some(self.state.clone()),
+            route: Some(self.route.clone()),
+            room_id: Self::number(&self.room, "room", "工作室编号")?,
+            street_id: None,
+            year: Self::number(&self.year, "year", "年份")?,
+            overdue: !self.overdue.is_empty(),
+            page: Self::number(&self.page, "page", "页码")?,
+            per_page: None,
+        })
+    }
+
+    /// The address of page `page` with the same filters.
+    pub(super) fn href(&self, page: u64) -> String {
+        use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+        let mut pairs = Vec::new();
+        for (key, value) in [
+            ("mine", &self.mine),
+            ("state", &self.state),
+            ("route", &self.route),
+            ("room", &self.room),
+            ("year", &self.year),
+            ("overdue", &self.overdue),
+        ] {
+            if !value.trim().is_empty() {
+                pairs.push(format!(
+                    "{key}={}",
+                    utf8_percent_encode(value.trim(), NON_ALPHANUMERIC)
+                ));
+            }
+        }
+        pairs.push(format!("page={page}"));
+        format!("/admin/opinions?{}", pairs.join("&"))
+    }
+}
+
 async fn render_cases(
     state: &AppState,
     page: PageContext,
     caller: &Caller,
+    filter: QueueQuery,
     message: String,
     error: String,
     new_code: String,
 ) -> Result<CasesPage, PageError> {
     let fail = |err| PageError::new(page.clone(), err);
     let acting = caller.acting();
-    let today = state.app.clock().today();
-    let rows = state
+    let queue = state
         .app
-        .cases(&acting)
+        .case_queue(&acting, &filter.filter().map_err(fail)?)
         .await
-        .map_err(fail)?
-        .into_iter()
-        .map(|case| CaseRow {
-            overdue: case.due_on.is_some_and(|d| d < today),
-            waiting: !app::opinions::steps_open_to(&acting, &case).is_empty(),
-            case,
-        })
-        .collect::<Vec<_>>();
-    let waiting = rows.iter().filter(|r| r.waiting).count();
+        .map_err(fail)?;
+    let mine = app::opinions::QueueFilter {
+        mine: true,
+        per_page: Some(1),
+        ..Default::default()
+    };
+    let waiting = state.app.case_queue(&acting, &mine).await.map_err(fail)?.total;
     let rooms = state.app.visit_desks(&acting).await.map_err(fail)?;
+    let room_choices = state.app.rooms(&acting).await.map_err(fail)?;
     let overdue = state.app.overdue_cases(&acting).await.map_err(fail)?;
     let satisfaction = state.app.satisfaction(&acting).await.map_err(fail)?;
     Ok(CasesPage {
         page,
-        rows,
+        queue,
+        filter,
         waiting,
         overdue,
         satisfaction,
         rooms,
+        room_choices,
+        states: domain::opinion::CaseState::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.public_label()))
+            .collect(),
+        routes: domain::opinion::Route::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label_zh()))
+            .collect(),
         message,
         error,
         new_code,
@@ -308,8 +383,18 @@ pub(super) async fn cases(
     State(state): State<AppState>,
     page: PageContext,
     PageCaller(caller): PageCaller,
+    Query(filter): Query<QueueQuery>,
 ) -> Result<CasesPage, PageError> {
-    render_cases(&state, page, &caller, String::new(), String::new(), String::new()).await
+    render_cases(
+        &state,
+        page,
+        &caller,
+        filter,
+        String::new(),
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -377,6 +462,7 @@ pub(super) async fn register(
             &state,
             page,
             &caller,
+            QueueQuery::default(),
             format!("已登记来访。请把查询码告诉来访人：{}", case.tracking_code),
             String::new(),
             case.tracking_code,
@@ -388,6 +474,7 @@ pub(super) async fn register(
                 &state,
                 page,
                 &caller,
+                QueueQuery::default(),
                 String::new(),
                 err.to_string(),
                 String::new(),

@@ -253,6 +253,31 @@ pub async fn call(
     (status, response.json().await.unwrap_or(serde_json::Value::Null))
 }
 
+/// Every case the caller's queue holds (`GET /api/v1/opinions`, page by page), as one array in the
+/// queue's order; checks that the pages add up to the total.
+pub async fn case_list(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let path = format!("/api/v1/opinions?per_page=100&page={page}");
+        let (status, body) = call(app, token, reqwest::Method::GET, &path, None).await;
+        if status != 200 {
+            return (status, body);
+        }
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        let done = items.is_empty();
+        all.extend(items);
+        if done || all.len() as u64 >= body["total"].as_u64().unwrap_or(0) {
+            assert_eq!(
+                Some(all.len() as u64),
+                body["total"].as_u64(),
+                "the pages add up to the total"
+            );
+            break;
+        }
+    }
+    (200, serde_json::Value::Array(all))
+}
+
 /// Sends `requests` all at once, each on its own task and connection, and returns their statuses in
 /// order: for limits that must hold under concurrency, not only one request after another.
 pub async fn statuses_in_parallel(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {

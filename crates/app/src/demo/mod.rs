@@ -2,6 +2,8 @@
 //! Real Guangzhou places (越秀区洪桥街道, 海珠区); people and rooms are invented. The demo accounts of
 //! shared/CONTRACT.md exist only here, all with the password [`DEMO_PASSWORD`].
 
+mod cases;
+
 use chrono::{Datelike, Days};
 use domain::authz::{Role, Scope};
 use domain::calendar::{SessionHours, SessionStatus};
@@ -86,7 +88,7 @@ impl App {
                 now,
             )
             .await?;
-        let district_bureau = store
+        store
             .create_department(
                 &who,
                 "越秀区住房和建设局",
@@ -188,16 +190,6 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("demo member 陈思远 missing".into()))?;
         self.load_demo_member_report(member.id, &room).await?;
-        self.load_demo_cases(
-            &room,
-            member.id,
-            street_office.id,
-            district_bureau.id,
-            petition.id,
-        )
-        .await?;
-        self.load_demo_earlier_opinions(&created_rooms[..2]).await?;
-        self.load_demo_other_visitors(&created_rooms[2..]).await?;
 
         let accounts = [
             ("demo-city", "市政协办公厅（演示）", Role::CityOffice, Scope::City),
@@ -294,6 +286,8 @@ impl App {
                 scope: account.scope_name,
             });
         }
+        // The accounts exist before the opinions: each step is taken by the account whose work it is.
+        self.load_demo_cases(&created_rooms).await?;
         self.demo_annual_summaries().await?;
         self.demo_rules().await?;
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;
@@ -302,7 +296,7 @@ impl App {
 }
 
 /// The demo's members beyond the demo account's own: a roster in the import format.
-const DEMO_MEMBERS: &str = include_str!("../../../data/demo/members.csv");
+const DEMO_MEMBERS: &str = include_str!("../../../../data/demo/members.csv");
 
 impl App {
     /// This year's reception sessions of every demo room: the past ones held with their notice posted on
@@ -549,444 +543,6 @@ impl App {
     }
 }
 
-/// One demo case: what the resident raised, and the steps it has gone through.
-struct DemoCase {
-    content: &'static str,
-    name: &'static str,
-    phone: Option<&'static str>,
-    online: bool,
-    steps: &'static [(domain::opinion::ActionKind, &'static str, &'static str)],
-    rating: Option<(domain::opinion::Rating, &'static str)>,
-}
-
-impl App {
-    /// Citizens' opinions at 洪桥 in every state of their routing (R13), with the steps that led there,
-    /// through the same state machine as real cases.
-    async fn load_demo_cases(
-        &self,
-        room: &Room,
-        member_id: i64,
-        street_department: i64,
-        district_department: i64,
-        petition: i64,
-    ) -> Result<(), AppError> {
-        use domain::opinion::{ActionKind as A, CaseState, Rating, Standing, next_state, working_days_for};
-        let all = Standing {
-            room_staff: true,
-            street_lead: true,
-            holding_department: true,
-            member: true,
-            resident: false,
-        };
-        let cases = [
-            DemoCase {
-                content: "三眼井社区 12 号楼前的路灯已经坏了两周，晚上老人出行不安全，希望尽快修复。",
-                name: "李秀梅",
-                phone: Some("13912345678"),
-                online: true,
-                steps: &[],
-                rating: None,
-            },
-            DemoCase {
-                content: "想了解长者饭堂的用餐补贴怎么申请。",
-                name: "王伯",
-                phone: None,
-                online: false,
-                steps: &[(
-                    A::AnswerOnSpot,
-                    "room_staff",
-                    "委员现场说明：持长者卡到社区长者饭堂登记即可享受补贴，并留下社区服务电话。",
-                )],
-                rating: None,
-            },
-            DemoCase {
-                content: "小区内共享单车乱停放，堵塞消防通道。",
-                name: "赵丽",
-                phone: Some("13812340001"),
-                online: true,
-                steps: &[(A::ReferToStreet, "room_staff", "")],
-                rating: None,
-            },
-            DemoCase {
-                content: "社区老年活动中心空调坏了，夏天无法使用。",
-                name: "陈大文",
-                phone: Some("13712340002"),
-                online: false,
-                steps: &[
-                    (A::ReferToStreet, "room_staff", ""),
-                    (
-                        A::Instruct,
-                        "street_lead",
-                        "请公共服务办公室一周内核实维修，并回复居民。",
-                    ),
-                ],
-                rating: None,
-            },
-            DemoCase {
-                content: "老旧小区加装电梯审批流程长，希望简化。",
-                name: "黄先生",
-                phone: Some("13612340003"),
-                online: true,
-                steps: &[
-                    (A::ReferToStreet, "room_staff", ""),
-                    (
-                        A::ForwardToDistrict,
-                        "street_lead",
-                        "涉及审批流程，超出街道职权，转区住房和建设局。",
-                    ),
-                ],
-                rating: None,
-            },
-            DemoCase {
-                content: "反映物业公司多年未公开维修基金使用情况，已多次投诉无果。",
-                name: "周女士",
-                phone: Some("13512340004"),
-                online: false,
-                steps: &[(A::SendToPetition, "room_staff", "")],
-                rating: None,
-            },
-            DemoCase {
-                content: "拆迁补偿款迟迟未到位。",
-                name: "吴先生",
-                phone: Some("13412340005"),
-                online: false,
-                steps: &[
-                    (A::SendToPetition, "room_staff", ""),
-                    (
-                        A::FeedbackToMember,
-                        "petition_department",
-                        "已约谈相关单位，补偿款将于下月底前发放，信访局持续跟踪。",
-                    ),
-                ],
-                rating: None,
-            },
-            DemoCase {
-                content: "垃圾分类投放点气味大，希望增加清运次数。",
-                name: "刘阿姨",
-                phone: Some("13312340006"),
-                online: true,
-                steps: &[
-                    (A::ReferToStreet, "room_staff", ""),
-                    (A::Instruct, "street_lead", "请公共服务办公室协调环卫加密清运。"),
-                    (
-                        A::RecordHandling,
-                        "functional_department",
-                        "已将清运改为每日两次，并对投放点加装除臭设施。",
-                    ),
-                ],
-                rating: None,
-            },
-            DemoCase {
-                content: "社区公园健身器材老化，存在安全隐患。",
-                name: "孙先生",
-                phone: Some("13212340007"),
-                online: true,
-                steps: &[
-                    (A::ReferToStreet, "room_staff", ""),
-                    (A::Instruct, "street_lead", "请公共服务办公室排查更换。"),
-                    (
-                        A::RecordHandling,
-                        "functional_department",
-                        "已更换 6 件器材，并张贴使用提示。",
-                    ),
-                    (A::Close, "room_staff", "器材已更换，电话回访居民。"),
-                ],
-                rating: Some((Rating::Satisfied, "")),
-            },
-            DemoCase {
-                content: "夜间施工噪音扰民。",
-                name: "郑女士",
-                phone: Some("13112340008"),
-                online: true,
-                steps: &[
-                    (A::ReferToStreet, "room_staff", ""),
-                    (A::Instruct, "street_lead", "请公共服务办公室联系施工单位。"),
-                    (
-                        A::RecordHandling,
-                        "functional_department",
-                        "已要求施工单位 22 时后停工。",
-                    ),
-                    (A::Close, "room_staff", "已答复居民。"),
-                ],
-                rating: Some((Rating::Dissatisfied, "仍有施工单位在夜间作业，问题没有真正解决。")),
-            },
-            DemoCase {
-                content: "与前雇主的劳动合同纠纷，要求赔偿。",
-                name: "何先生",
-                phone: Some("13012340009"),
-                online: false,
-                steps: &[(A::ScreenOut, "room_staff", "")],
-                rating: None,
-            },
-            DemoCase {
-                content: "多个社区反映老旧小区停车位严重不足。",
-                name: "林先生",
-                phone: Some("15012340010"),
-                online: false,
-                steps: &[(
-                    A::DraftSocialReport,
-                    "member",
-                    "关于缓解越秀区老旧小区停车难的建议",
-                )],
-                rating: None,
-            },
-        ];
-        let now = self.clock().now();
-        let today = self.clock().today();
-        // Visitors came to 洪桥's last reception day: their opinions were collected there.
-        let reception_day = self
-            .store()
-            .activities_in_scope(
-                &Scope::City,
-                &store::activities::ActivityFilter {
-                    room_id: Some(room.id),
-                    ..Default::default()
-                },
-            )
-            .await?
-            .into_iter()
-            .find(|a| a.kind == domain::activity::ActivityKind::ReceptionDay)
-            .map(|a| a.id);
-        let rules = self
-            .store()
-            .rule_book()
-            .await?
-            .in_effect(today)
-            .cloned()
-            .unwrap_or_default();
-        let calendar = self
-            .store()
-            .work_calendar(today.year()..=today.year() + 1)
-            .await?;
-        let due = |state: CaseState| {
-            working_days_for(state, rules.triage_working_days, rules.department_working_days)
-                .map(|days| calendar.add_working_days(today, days))
-        };
-        for demo in &cases {
-            let new = store::opinions::NewCase {
-                tracking_code: String::new(),
-                room_id: room.id,
-                district_id: room.district_id,
-                street_id: room.street_id,
-                channel: if demo.online { "online" } else { "visit" },
-                content: demo.content.to_owned(),
-                contact_name: demo.name.to_owned().into(),
-                contact_phone: demo.phone.map(|p| p.to_owned().into()),
-                community: Some("三眼井社区".to_owned()),
-                anonymous_to_departments: false,
-                member_id: (!demo.online).then_some(member_id),
-                activity_id: if demo.online { None } else { reception_day },
-                due_on: due(CaseState::Received),
-            };
-            let mut case = self.open_demo_case(new).await?;
-            for (action, role, text) in demo.steps {
-                let (to_state, route) = next_state(case.state, case.route, *action, all)
-                    .map_err(|err| AppError::Internal(format!("demo case: {err}")))?;
-                let holder = match action {
-                    A::Instruct => Some(street_department),
-                    A::ForwardToDistrict => Some(district_department),
-                    A::SendToPetition | A::FeedbackToMember => Some(petition),
-                    _ => None,
-                };
-                let (title, body) = match action {
-                    A::DraftSocialReport | A::DraftProposal => (
-                        Some((*text).to_owned()),
-                        Some(
-                            "多个社区居民集中反映停车难，建议挖潜共享车位、错时开放机关单位停车场。"
-                                .to_owned(),
-                        ),
-                    ),
-                    A::ScreenOut => (None, Some("属于诉讼事项，已告知向越秀区人民法院提出".to_owned())),
-                    _ => (None, (!text.is_empty()).then(|| (*text).to_owned())),
-                };
-                let step = store::opinions::StepWrite {
-                    action: *action,
-                    actor_role: role,
-                    title,
-                    text: body,
-                    to_state,
-                    route,
-                    holder,
-                    due_on: due(to_state),
-                    member_id: matches!(action, A::SendToPetition).then_some(member_id),
-                    screened: (*action == A::ScreenOut).then(|| {
-                        (
-                            domain::opinion::Procedure::Litigation,
-                            "越秀区人民法院".to_owned(),
-                        )
-                    }),
-                };
-                self.store()
-                    .apply_case_step(&Who::system("demo"), &case, &step, now)
-                    .await?;
-                case = self
-                    .store()
-                    .case(case.id)
-                    .await?
-                    .ok_or_else(|| AppError::Internal("demo case vanished".into()))?;
-            }
-            if let Some((rating, comment)) = demo.rating {
-                // As the resident does: a 不满意 goes to the street lead for review.
-                let comment = (!comment.is_empty()).then_some(comment);
-                self.rate_case(&case.tracking_code, rating.as_str(), comment, None)
-                    .await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Opinions of earlier months at 洪桥 and 华乐街, answered on the spot and closed: among them a
-    /// concern heard in both rooms over the year (parking in old estates, X6).
-    async fn load_demo_earlier_opinions(&self, rooms: &[Room]) -> Result<(), AppError> {
-        use domain::opinion::{ActionKind as A, Standing, next_state};
-        use rand::RngCore;
-        let staff = Standing {
-            room_staff: true,
-            ..Standing::NONE
-        };
-        let earlier = [
-            (
-                0,
-                263,
-                "我们小区是老旧小区，停车位严重不足，晚上回家经常找不到地方停车。",
-            ),
-            (
-                1,
-                202,
-                "老旧小区停车难，希望挖潜增加停车位，比如错时开放周边单位的停车场。",
-            ),
-            (0, 171, "社区长者饭堂的菜品能否多一些选择，适合老人口味。"),
-            (1, 110, "小区停车位太少，车辆乱停堵塞消防通道，存在安全隐患。"),
-            (0, 49, "停车位不足，老旧小区内车辆占用人行道，老人出行不便。"),
-        ];
-        for (room_index, days_ago, content) in earlier {
-            let room = &rooms[room_index];
-            // Days before now: with the tests' clock (30 November), 12 March to 12 October.
-            let at = self.clock().now() - chrono::Duration::days(days_ago);
-            let new = store::opinions::NewCase {
-                tracking_code: domain::opinion::tracking_code(rand::rng().next_u64()),
-                room_id: room.id,
-                district_id: room.district_id,
-                street_id: room.street_id,
-                channel: "visit",
-                content: content.to_owned(),
-                contact_name: "（演示来访人）".to_owned().into(),
-                contact_phone: None,
-                community: None,
-                anonymous_to_departments: false,
-                member_id: None,
-                activity_id: None,
-                due_on: None,
-            };
-            let who = Who::system("demo");
-            let id = self.store().create_case(&who, &new, at).await?;
-            for (action, text) in [
-                (A::AnswerOnSpot, "委员现场听取意见，说明已汇总上报，将推动解决。"),
-                (A::Close, "已当场答复。"),
-            ] {
-                let case = self
-                    .store()
-                    .case(id)
-                    .await?
-                    .ok_or_else(|| AppError::Internal("demo case vanished".into()))?;
-                let (to_state, route) = next_state(case.state, case.route, action, staff)
-                    .map_err(|err| AppError::Internal(format!("demo case: {err}")))?;
-                let step = store::opinions::StepWrite {
-                    text: Some(text.to_owned()),
-                    ..store::opinions::StepWrite::new(action, "room_staff", to_state, route)
-                };
-                self.store().apply_case_step(&who, &case, &step, at).await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// One resident in each of the other rooms over the year, answered and closed, so every room's visitor
-    /// register (群众来访登记) has a line: an online submission in the online room, visitors elsewhere.
-    async fn load_demo_other_visitors(&self, rooms: &[Room]) -> Result<(), AppError> {
-        use domain::opinion::{ActionKind as A, Standing, next_state};
-        use rand::RngCore;
-        let staff = Standing {
-            room_staff: true,
-            ..Standing::NONE
-        };
-        let visitors = [
-            (
-                "北京路步行街周边公共厕所指引标识太少，外地游客经常找不到。",
-                "周女士",
-                "13712340011",
-            ),
-            (
-                "江边步道夜间照明不足，老人晚上散步不安全，希望增设路灯。",
-                "吴先生",
-                "13612340012",
-            ),
-            (
-                "学校门口上下学时段交通拥堵，希望加强疏导。",
-                "冯女士",
-                "13512340013",
-            ),
-            ("村道雨季积水严重，希望修缮排水沟。", "陈伯", "13412340014"),
-        ];
-        for ((content, name, phone), (index, room)) in visitors.into_iter().zip(rooms.iter().enumerate()) {
-            let online = room.kind == RoomKind::Online;
-            let days_ago = 40 + 30 * i64::try_from(index).unwrap_or(0);
-            let at = self.clock().now() - chrono::Duration::days(days_ago);
-            let new = store::opinions::NewCase {
-                tracking_code: domain::opinion::tracking_code(rand::rng().next_u64()),
-                room_id: room.id,
-                district_id: room.district_id,
-                street_id: room.street_id,
-                channel: if online { "online" } else { "visit" },
-                content: content.to_owned(),
-                contact_name: name.to_owned().into(),
-                contact_phone: Some(phone.to_owned().into()),
-                community: None,
-                anonymous_to_departments: false,
-                member_id: None,
-                activity_id: None,
-                due_on: None,
-            };
-            let who = Who::system("demo");
-            let id = self.store().create_case(&who, &new, at).await?;
-            for (action, text) in [
-                (A::AnswerOnSpot, "已向群众说明有关情况，并转告相关部门研究。"),
-                (A::Close, "已答复群众。"),
-            ] {
-                let case = self
-                    .store()
-                    .case(id)
-                    .await?
-                    .ok_or_else(|| AppError::Internal("demo case vanished".into()))?;
-                let (to_state, route) = next_state(case.state, case.route, action, staff)
-                    .map_err(|err| AppError::Internal(format!("demo case: {err}")))?;
-                let step = store::opinions::StepWrite {
-                    text: Some(text.to_owned()),
-                    ..store::opinions::StepWrite::new(action, "room_staff", to_state, route)
-                };
-                self.store().apply_case_step(&who, &case, &step, at).await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn open_demo_case(
-        &self,
-        mut new: store::opinions::NewCase,
-    ) -> Result<store::opinions::CaseRecord, AppError> {
-        use rand::RngCore;
-        new.tracking_code = domain::opinion::tracking_code(rand::rng().next_u64());
-        let id = self
-            .store()
-            .create_case(&Who::system("demo"), &new, self.clock().now())
-            .await?;
-        self.store()
-            .case(id)
-            .await?
-            .ok_or_else(|| AppError::Internal("demo case vanished".into()))
-    }
-}
-
 impl App {
     /// This year's annual summaries (R14), through the use cases: 越秀区 submitted by its district
     /// staff, 海珠区 in draft, 荔湾区 returned by the city general office; the rest not started.
@@ -1019,7 +575,7 @@ impl App {
 }
 
 /// The demo's rules: `data/demo/rules.json`.
-const DEMO_RULES: &str = include_str!("../../../data/demo/rules.json");
+const DEMO_RULES: &str = include_str!("../../../../data/demo/rules.json");
 
 #[derive(serde::Deserialize)]
 struct DemoRules {
