@@ -17,6 +17,7 @@ pub mod insights;
 pub mod ledgers;
 pub mod members;
 pub mod opinions;
+pub mod reminders;
 pub mod room_rules;
 pub mod rooms;
 pub mod roster;

@@ -15,6 +15,7 @@ pub mod member;
 pub mod opinion;
 pub mod org;
 pub mod pii;
+pub mod reminder;
 pub mod room;
 pub mod room_rules;
 pub mod roster;

@@ -13,6 +13,7 @@ mod error;
 pub mod ledgers;
 pub mod members;
 pub mod migration;
+pub mod notifications;
 pub mod opinions;
 pub mod rate_limits;
 pub mod room_rules;

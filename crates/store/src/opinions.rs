@@ -286,6 +286,16 @@ impl Store {
         self.case_records(rows).await
     }
 
+    /// Every case not yet closed, wherever it is (for the reminders' scan).
+    pub async fn open_cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = opinion::Entity::find()
+            .filter(opinion::Column::State.ne(CaseState::Closed.as_str()))
+            .order_by_asc(opinion::Column::Id)
+            .all(&self.read)
+            .await?;
+        self.case_records(rows).await
+    }
+
     /// One page of the case queue in `scope` and the number of cases matching in all, both counted by
     /// the database: open cases by due date (soonest first), then the rest newest first.
     pub async fn case_page(

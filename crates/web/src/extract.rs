@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use app::AppError;
 
+use crate::AppState;
 use crate::auth::{Caller, PageCaller};
 use crate::error::PageError;
 use crate::layout::PageContext;
@@ -20,14 +21,13 @@ use crate::layout::PageContext;
 /// `axum::Form` for pages.
 pub struct PageForm<T>(pub T);
 
-impl<S, T> FromRequest<S> for PageForm<T>
+impl<T> FromRequest<AppState> for PageForm<T>
 where
-    S: Send + Sync,
     T: DeserializeOwned,
 {
     type Rejection = Response;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (page, bytes) = form_body(request, state).await?;
         serde_urlencoded::from_bytes(&bytes)
             .map(Self)
@@ -37,7 +37,7 @@ where
 
 /// The page's context and the raw body of a url-encoded form, refused as `axum::Form` refuses it
 /// (415 for another content type, 413 over the body limit).
-async fn form_body<S: Send + Sync>(request: Request, state: &S) -> Result<(PageContext, Bytes), Response> {
+async fn form_body(request: Request, state: &AppState) -> Result<(PageContext, Bytes), Response> {
     let (mut parts, body) = request.into_parts();
     let Ok(page) = PageContext::from_request_parts(&mut parts, state).await;
     match RawForm::from_request(Request::from_parts(parts, body), state).await {
@@ -109,14 +109,13 @@ struct CsrfField {
     csrf: String,
 }
 
-impl<S, T> FromRequest<S> for CsrfForm<T>
+impl<T> FromRequest<AppState> for CsrfForm<T>
 where
-    S: Send + Sync,
     T: DeserializeOwned,
 {
     type Rejection = CsrfFormRejection;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let PageCaller(caller) = PageCaller::from_request_parts(&mut parts, state)
             .await
@@ -156,14 +155,13 @@ fn csrf_refused(page: PageContext) -> PageError {
 /// `axum::extract::Path` for pages.
 pub struct PagePath<T>(pub T);
 
-impl<S, T> FromRequestParts<S> for PagePath<T>
+impl<T> FromRequestParts<AppState> for PagePath<T>
 where
-    S: Send + Sync,
     T: DeserializeOwned + Send,
 {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Self(value)),
             Err(rejection) => {

@@ -32,6 +32,8 @@ pub struct UserChip {
     pub manages_accounts: bool,
     /// May read the audit trail (city office).
     pub reads_audit: bool,
+    /// Notifications not yet read (the bell, 提醒).
+    pub unread: u64,
 }
 
 impl PageContext {
@@ -41,20 +43,31 @@ impl PageContext {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+impl FromRequestParts<crate::AppState> for PageContext {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_request_parts(parts, state).await?;
         let large_text = jar.get(TEXT_SIZE_COOKIE).is_some_and(|c| c.value() == "large");
         let path = parts
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-        let user = crate::auth::optional_caller(parts).map(|caller| {
+        let caller = crate::auth::optional_caller(parts);
+        // The bell's number; a failed count shows no number rather than failing the page.
+        let unread = match &caller {
+            Some(caller) => state
+                .app
+                .unread_notifications(&caller.acting())
+                .await
+                .unwrap_or(0),
+            None => 0,
+        };
+        let user = caller.map(|caller| {
             let actor = caller.auth.account.actor();
             let anywhere = actor.scope.place();
             UserChip {
+                unread,
                 display_name: caller.auth.account.display_name.clone(),
                 role_label: actor.role.label_zh(),
                 scope_name: caller.auth.account.scope_name.clone(),

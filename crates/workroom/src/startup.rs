@@ -81,6 +81,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let router = web::router(self.app.clone(), self.web.clone());
         let retention = tokio::spawn(anonymise_hourly(self.app.clone()));
+        let reminders = tokio::spawn(remind_every_ten_minutes(self.app.clone()));
         axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -89,6 +90,7 @@ impl Application {
         .await
         .context("服务器异常停止")?;
         retention.abort();
+        reminders.abort();
         self.app.close().await;
         Ok(())
     }
@@ -108,6 +110,22 @@ async fn anonymise_hourly(app: App) {
         }
         if let Err(err) = app.forget_stale_throttles().await {
             tracing::warn!(error = %err, "clearing stale rate limits failed; it runs again in an hour");
+        }
+    }
+}
+
+/// The reminders' scan (X5): at start and every ten minutes. Every server runs it; the dedupe keys
+/// make the second server's identical scan write nothing.
+async fn remind_every_ten_minutes(app: App) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match app.send_reminders().await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(notifications = count, "reminders sent"),
+            Err(err) => {
+                tracing::warn!(error = %err, "the reminders' scan failed; it runs again in ten minutes");
+            }
         }
     }
 }

@@ -136,6 +136,17 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         .unwrap();
     let code = online["tracking_code"].as_str().unwrap().to_owned();
     let (_, cases) = common::case_list(&app, &city).await;
+    let (_, notes) = common::call(
+        &app,
+        &app.token("demo-staff").await,
+        Method::GET,
+        "/api/v1/notifications",
+        None,
+    )
+    .await;
+    let staff_notification = notes["items"][0]["id"]
+        .as_i64()
+        .expect("the demo tells demo-staff");
     let held_by_dept = cases
         .as_array()
         .unwrap()
@@ -308,6 +319,27 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/me",
             [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Notifications (提醒): each account its own; another's is not found.
+        row(
+            Method::GET,
+            "/notifications",
+            [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/notifications",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            Method::POST,
+            &format!("/api/v1/notifications/{staff_notification}/read"),
+            [401, 404, 404, 404, 200, 404, 404, 404, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/notifications/read-all",
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         row(
             Method::GET,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, call, count_of, get_text, hidden_value, new_client, statuses_in_parallel};
+use common::{TestApp, call, case_id, count_of, get_text, hidden_value, new_client, statuses_in_parallel};
 use reqwest::Method;
 use serde_json::{Value, json};
 use store::on_both_databases;
@@ -31,17 +31,6 @@ async fn submit(app: &TestApp, body: &Value) -> (u16, Value) {
         .unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn case_id(app: &TestApp, token: &str, code: &str) -> i64 {
-    let (_, list) = common::case_list(app, token).await;
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["tracking_code"] == code)
-        .unwrap_or_else(|| panic!("{code} not in {list}"))["id"]
-        .as_i64()
-        .unwrap()
 }
 
 async fn step(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value) {

@@ -87,6 +87,8 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
         &[("title", "标题"), ("text", "正文")],
     ),
     ("/me/calendar-feed", &[]),
+    ("/notifications/read-all", &[]),
+    ("/notifications/1/open", &[]),
 ];
 
 async fn page_forms_without_the_sessions_csrf_token_are_refused(db: TestDatabase) {

@@ -290,6 +290,8 @@ impl App {
         self.load_demo_cases(&created_rooms).await?;
         self.demo_annual_summaries().await?;
         self.demo_rules().await?;
+        // What the day's scan would raise: late steps, notices to post, summaries due.
+        self.send_reminders().await?;
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;
         Ok(DemoOutcome::Loaded { accounts: printed })
     }

@@ -69,11 +69,13 @@ impl App {
             new.tracking_code = domain::opinion::tracking_code(rand::rng().next_u64());
             match self.store().create_case(who, &new, self.clock().now()).await {
                 Ok(id) => {
-                    return self
+                    let case = self
                         .store()
                         .case(id)
                         .await?
-                        .ok_or_else(|| AppError::Internal(format!("case {id} vanished")));
+                        .ok_or_else(|| AppError::Internal(format!("case {id} vanished")))?;
+                    self.notify_arrival(&case).await;
+                    return Ok(case);
                 }
                 Err(store::StoreError::Duplicate(_)) => {}
                 Err(err) => return Err(err.into()),

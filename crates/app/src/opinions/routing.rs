@@ -251,6 +251,20 @@ impl App {
         if !moved {
             return Err(AppError::Conflict("案件刚被他人办理，请刷新后再看".into()));
         }
+        if let Acting::Account(actor) = acting {
+            // What reminded the caller of this case is settled by acting on it (before the next
+            // holder, perhaps the caller again, is told).
+            self.store()
+                .mark_notifications_about_read(
+                    actor.account_id,
+                    &format!("/admin/opinions/{id}"),
+                    self.clock().now(),
+                )
+                .await?;
+        }
+        if let Some(after) = self.store().case(id).await? {
+            self.notify_arrival(&after).await;
+        }
         self.case_view(acting, id).await
     }
 

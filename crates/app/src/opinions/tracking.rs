@@ -190,6 +190,9 @@ impl App {
             .case(case.id)
             .await?
             .ok_or_else(|| AppError::Internal("rated case missing".into()))?;
+        if review.is_some() {
+            self.notify_arrival(&rated).await;
+        }
         self.public_case(rated).await
     }
 }

@@ -20,6 +20,7 @@ pub mod login_throttle;
 pub mod member;
 pub mod member_feed_token;
 pub mod member_photo;
+pub mod notification;
 pub mod official_day;
 pub mod opinion;
 pub mod opinion_step;

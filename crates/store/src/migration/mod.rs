@@ -19,6 +19,7 @@ mod m20261130_000014_opinions;
 mod m20261203_000015_annual_summaries;
 mod m20261203_000016_room_rules;
 pub(crate) mod m20261204_000017_known_values;
+mod m20261206_000018_notifications;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_annual_summaries::Migration),
             Box::new(m20261203_000016_room_rules::Migration),
             Box::new(m20261204_000017_known_values::Migration),
+            Box::new(m20261206_000018_notifications::Migration),
         ]
     }
 }

@@ -294,8 +294,10 @@ fn view_json(view: &CaseView, today: NaiveDate) -> CaseJson {
 #[into_params(parameter_in = Query)]
 pub struct CaseListParams {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 100_000)]
     page: Option<u64>,
     /// Cases per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u64>,
     /// Only cases in this state (`received`, `at_street_lead`, …).
     state: Option<String>,
@@ -303,7 +305,8 @@ pub struct CaseListParams {
     route: Option<String>,
     room_id: Option<i64>,
     street_id: Option<i64>,
-    /// Only cases received in this year (Beijing time).
+    /// Only cases received in this year (Beijing time), 2019 to next year.
+    #[param(minimum = 2019, maximum = 2100)]
     year: Option<i32>,
     /// `true`: only open cases past their step's due day.
     overdue: Option<bool>,

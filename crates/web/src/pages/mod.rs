@@ -13,6 +13,7 @@ mod divisions;
 mod insights;
 mod ledgers;
 mod member_admin;
+mod notifications;
 mod opinions;
 mod room_admin;
 mod room_rules;
@@ -43,6 +44,9 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(account::login_form).post(account::login_submit))
         .route("/logout", post(account::logout))
         .route("/me", get(account::me))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/notifications/{id}/open", post(notifications::open))
         .route("/dashboard", get(dashboard::dashboard))
         .route(
             "/account/password",

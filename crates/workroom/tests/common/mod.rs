@@ -278,6 +278,18 @@ pub async fn case_list(app: &TestApp, token: &str) -> (u16, serde_json::Value) {
     (200, serde_json::Value::Array(all))
 }
 
+/// The id of the case with this tracking code in the caller's queue.
+pub async fn case_id(app: &TestApp, token: &str, code: &str) -> i64 {
+    let (_, list) = case_list(app, token).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["tracking_code"] == code)
+        .unwrap_or_else(|| panic!("{code} not in {list}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// Sends `requests` all at once, each on its own task and connection, and returns their statuses in
 /// order: for limits that must hold under concurrency, not only one request after another.
 pub async fn statuses_in_parallel(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
