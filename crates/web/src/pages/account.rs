@@ -24,7 +24,7 @@ use crate::layout::{PageContext, safe_local_path};
 const LOGIN_CSRF_COOKIE: &str = "wr_login_csrf";
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "account/login.html")]
 pub(super) struct LoginPage {
     page: PageContext,
     csrf: String,
@@ -190,7 +190,7 @@ pub(super) async fn logout(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "me.html")]
+#[template(path = "account/me.html")]
 #[allow(clippy::struct_excessive_bools)] // each says whether the workbench shows one link
 pub(super) struct MePage {
     page: PageContext,
@@ -269,7 +269,7 @@ pub(super) async fn me_page(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "password.html")]
+#[template(path = "account/password.html")]
 pub(super) struct PasswordPage {
     page: PageContext,
     must_change: bool,

@@ -38,7 +38,7 @@ pub(super) struct AccountForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "accounts.html")]
+#[template(path = "office/accounts.html")]
 pub(super) struct AccountsPage {
     page: PageContext,
     scope_name: String,
@@ -149,7 +149,7 @@ pub(super) async fn create_account(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "account.html")]
+#[template(path = "office/account.html")]
 pub(super) struct AccountPage {
     page: PageContext,
     account: Account,

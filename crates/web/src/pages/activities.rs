@@ -47,7 +47,7 @@ pub(super) struct ActivityRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "activities.html")]
+#[template(path = "activities/activities.html")]
 pub(super) struct ActivitiesPage {
     page: PageContext,
     year: i32,
@@ -354,7 +354,7 @@ pub(super) async fn add_kind(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "duty.html")]
+#[template(path = "activities/duty.html")]
 pub(super) struct DutyPage {
     page: PageContext,
     year: i32,

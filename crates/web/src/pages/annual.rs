@@ -20,7 +20,7 @@ use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "annual_summaries.html")]
+#[template(path = "office/annual_summaries.html")]
 pub(super) struct SummariesPage {
     page: PageContext,
     year: i32,
@@ -44,7 +44,7 @@ pub(super) async fn list(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "annual_summary.html")]
+#[template(path = "office/annual_summary.html")]
 pub(super) struct SummaryPage {
     page: PageContext,
     view: SummaryView,

@@ -26,7 +26,7 @@ pub(super) struct AuditRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "office/audit.html")]
 pub(super) struct AuditPage {
     page: PageContext,
     rows: Vec<AuditRow>,

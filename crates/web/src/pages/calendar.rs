@@ -22,7 +22,7 @@ use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "calendar.html")]
+#[template(path = "rooms/calendar.html")]
 pub(super) struct CalendarPage {
     page: PageContext,
     year: i32,

@@ -31,7 +31,7 @@ pub(super) struct Headline {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "dashboard.html")]
+#[template(path = "office/dashboard.html")]
 pub(super) struct DashboardPage {
     page: PageContext,
     view: Dashboard,

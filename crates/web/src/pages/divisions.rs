@@ -23,7 +23,7 @@ pub(super) struct SearchParams {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "divisions.html")]
+#[template(path = "public/divisions.html")]
 pub(super) struct DivisionsPage {
     page: PageContext,
     query: String,
@@ -58,7 +58,7 @@ pub(super) async fn divisions(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "division.html")]
+#[template(path = "public/division.html")]
 pub(super) struct DivisionPage {
     page: PageContext,
     detail: DivisionDetail,

@@ -18,7 +18,7 @@ use crate::extract::CsrfForm;
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "insights.html")]
+#[template(path = "opinions/insights.html")]
 pub(super) struct InsightsPage {
     page: PageContext,
     year: i32,

@@ -23,7 +23,7 @@ pub(super) struct LedgerLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "ledgers.html")]
+#[template(path = "rooms/ledgers.html")]
 pub(super) struct LedgersPage {
     page: PageContext,
     room: Room,

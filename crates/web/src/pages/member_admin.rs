@@ -20,7 +20,7 @@ use crate::extract::{CsrfForm, PagePath, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "members.html")]
+#[template(path = "members/members.html")]
 pub(super) struct MembersPage {
     page: PageContext,
     members: Vec<MemberRecord>,
@@ -40,7 +40,7 @@ pub(super) async fn members(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "member.html")]
+#[template(path = "members/member.html")]
 pub(super) struct MemberPage {
     page: PageContext,
     member: MemberRecord,

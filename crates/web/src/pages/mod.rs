@@ -164,7 +164,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "index.html")]
+#[template(path = "public/index.html")]
 struct IndexPage {
     page: PageContext,
     query: String,

@@ -17,7 +17,7 @@ use crate::extract::{CsrfForm, NoFields, PagePath};
 use crate::layout::{PageContext, safe_local_path};
 
 #[derive(Template, WebTemplate)]
-#[template(path = "notifications.html")]
+#[template(path = "account/notifications.html")]
 pub(super) struct NotificationsPage {
     page: PageContext,
     list: NotificationPage,

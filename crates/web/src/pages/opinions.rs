@@ -48,7 +48,7 @@ pub(super) struct OpinionForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "opinion_form.html")]
+#[template(path = "public/opinion_form.html")]
 pub(super) struct OpinionFormPage {
     page: PageContext,
     room_id: i64,
@@ -58,7 +58,7 @@ pub(super) struct OpinionFormPage {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "opinion_received.html")]
+#[template(path = "public/opinion_received.html")]
 pub(super) struct OpinionReceivedPage {
     page: PageContext,
     room_name: String,
@@ -118,7 +118,7 @@ pub(super) async fn submit(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "track.html")]
+#[template(path = "public/track.html")]
 pub(super) struct TrackPage {
     page: PageContext,
     code: String,
@@ -239,7 +239,7 @@ pub(super) async fn rate(
 // ---- Staff, departments and members ----
 
 #[derive(Template, WebTemplate)]
-#[template(path = "opinions.html")]
+#[template(path = "opinions/opinions.html")]
 pub(super) struct CasesPage {
     page: PageContext,
     /// One page of the queue, as filtered.
@@ -487,7 +487,7 @@ pub(super) async fn register(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "opinion.html")]
+#[template(path = "opinions/opinion.html")]
 pub(super) struct CasePage {
     page: PageContext,
     view: CaseView,

@@ -17,7 +17,7 @@ use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "room_admin.html")]
+#[template(path = "rooms/room_admin.html")]
 pub(super) struct RoomAdminPage {
     page: PageContext,
     rooms: Vec<Room>,

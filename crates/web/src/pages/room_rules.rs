@@ -109,7 +109,7 @@ impl RuleForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "room_rules.html")]
+#[template(path = "rooms/room_rules.html")]
 pub(super) struct RoomRulesPage {
     page: PageContext,
     view: RoomRulesView,
@@ -217,7 +217,7 @@ pub(super) async fn room_rules_act(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "rule_templates.html")]
+#[template(path = "rooms/rule_templates.html")]
 pub(super) struct TemplatesPage {
     page: PageContext,
     districts: Vec<DistrictRef>,

@@ -14,7 +14,7 @@ use crate::extract::PagePath;
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "rooms.html")]
+#[template(path = "public/rooms.html")]
 pub(super) struct RoomsPage {
     page: PageContext,
     /// Rooms grouped by district, in the store's order.
@@ -38,7 +38,7 @@ pub(super) async fn rooms(State(state): State<AppState>, page: PageContext) -> R
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "room.html")]
+#[template(path = "public/room.html")]
 pub(super) struct RoomPage {
     page: PageContext,
     room: Room,
@@ -129,7 +129,7 @@ pub(crate) fn upcoming_row(item: &app::calendar::UpcomingReception, today: chron
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "reception_days.html")]
+#[template(path = "public/reception_days.html")]
 pub(super) struct ComingDaysPage {
     page: PageContext,
     weeks: u32,
@@ -231,7 +231,7 @@ pub(super) async fn room(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "poster.html")]
+#[template(path = "public/poster.html")]
 pub(super) struct PosterPage {
     room: Room,
     members: Vec<PublicMember>,

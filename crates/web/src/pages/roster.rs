@@ -16,7 +16,7 @@ use crate::extract::{EXPIRED_PAGE, check_upload_csrf};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import.html")]
+#[template(path = "members/import.html")]
 pub(super) struct ImportPage {
     page: PageContext,
     report: Option<app::roster::ImportReport>,

@@ -39,7 +39,7 @@ pub(super) struct SessionRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "sessions.html")]
+#[template(path = "rooms/sessions.html")]
 pub(super) struct SessionsPage {
     page: PageContext,
     room: Room,
@@ -275,7 +275,7 @@ pub(super) async fn notice_posted(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "notice.html")]
+#[template(path = "public/notice.html")]
 pub(super) struct NoticePage {
     room: Room,
     session: SessionRecord,

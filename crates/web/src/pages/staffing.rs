@@ -17,7 +17,7 @@ use crate::extract::{CsrfForm, NoFields, PagePath};
 use crate::layout::PageContext;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "staffing.html")]
+#[template(path = "members/staffing.html")]
 pub(super) struct StaffingPage {
     page: PageContext,
     reports: Vec<app::staffing::StaffingReport>,
