@@ -297,6 +297,15 @@ async fn each_account_reads_and_marks_its_own(db: TestDatabase) {
         assert_eq!(status, 422, "{query}");
         assert_eq!(body["error"]["field"], field);
     }
+    // Nor open it from the page.
+    let (member_page, member_csrf) = app.page_session("demo-member").await;
+    let response = member_page
+        .post(app.url(&format!("/notifications/{id}/open")))
+        .form(&[("csrf", member_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
     let (status, body) = call(&app, &staff, Method::POST, "/api/v1/notifications/read-all", None).await;
     assert_eq!((status, body["unread"].as_u64()), (200, Some(0)));
     assert!(

@@ -727,6 +727,7 @@ async fn late_steps_are_pressed_on_the_street_lead_then_the_district(db: TestDat
     assert!(district.iter().all(|c| c["status"] != "closed"));
     // The other district is pressed only with its own rooms' cases.
     let other = overdue(app.token("demo-other-district").await).await;
+    assert!(!other.is_empty(), "海珠区's visitor of 30 November, unanswered");
     assert!(
         other.iter().all(|c| c["room_name"] == "海珠区流动委员工作室"),
         "{other:?}"

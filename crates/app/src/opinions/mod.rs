@@ -205,7 +205,19 @@ impl App {
             case.tracking_code = mask_code(&case.tracking_code);
         }
         let next = possible_steps(case.state, case.route, standing);
-        let overdue = case.due_on.is_some_and(|due| due < self.clock().today());
+        // Late in working days, as the queue and the reminders count it (a step due on Friday is not
+        // late on Saturday).
+        let overdue = match case.due_on {
+            Some(due) if case.state != domain::opinion::CaseState::Closed => {
+                let today = self.clock().today();
+                let calendar = self
+                    .store()
+                    .work_calendar(chrono::Datelike::year(&today) - 1..=chrono::Datelike::year(&today))
+                    .await?;
+                calendar.working_days_between(due, today) > 0
+            }
+            _ => false,
+        };
         Ok(CaseView {
             case,
             steps,

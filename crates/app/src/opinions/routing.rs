@@ -251,19 +251,25 @@ impl App {
         if !moved {
             return Err(AppError::Conflict("案件刚被他人办理，请刷新后再看".into()));
         }
+        // The step is taken: what follows is bookkeeping, logged when it fails, never the step's error.
         if let Acting::Account(actor) = acting {
             // What reminded the caller of this case is settled by acting on it (before the next
             // holder, perhaps the caller again, is told).
-            self.store()
-                .mark_notifications_about_read(
-                    actor.account_id,
-                    &format!("/admin/opinions/{id}"),
-                    self.clock().now(),
-                )
-                .await?;
+            let link = format!("/admin/opinions/{id}");
+            if let Err(err) = self
+                .store()
+                .mark_notifications_about_read(actor.account_id, &link, self.clock().now())
+                .await
+            {
+                tracing::warn!(case = id, error = %err, "marking the caller's reminders read failed");
+            }
         }
-        if let Some(after) = self.store().case(id).await? {
-            self.notify_arrival(&after).await;
+        match self.store().case(id).await {
+            Ok(Some(after)) => self.notify_arrival(&after).await,
+            Ok(None) => {}
+            Err(err) => {
+                tracing::warn!(case = id, error = %err, "telling the holders failed; the next scan retries");
+            }
         }
         self.case_view(acting, id).await
     }

@@ -238,7 +238,8 @@ pub struct CaseJson {
     next_actions: Option<Vec<String>>,
 }
 
-fn case_json(c: &CaseRecord, today: NaiveDate) -> CaseJson {
+/// `overdue`: the current step is past its due day in working days (the caller knows the calendar).
+fn case_json(c: &CaseRecord, overdue: bool) -> CaseJson {
     CaseJson {
         id: c.id,
         tracking_code: c.tracking_code.clone(),
@@ -257,7 +258,7 @@ fn case_json(c: &CaseRecord, today: NaiveDate) -> CaseJson {
         route: c.route.map(|r| r.as_str().to_owned()),
         department: c.department.as_ref().map(|d| d.1.clone()),
         due_on: c.due_on,
-        overdue: c.due_on.is_some_and(|d| d < today),
+        overdue,
         rating: c.rating.map(|r| r.as_str().to_owned()),
         rating_comment: c.rating_comment.clone(),
         received_at: c.received_at,
@@ -267,8 +268,8 @@ fn case_json(c: &CaseRecord, today: NaiveDate) -> CaseJson {
     }
 }
 
-fn view_json(view: &CaseView, today: NaiveDate) -> CaseJson {
-    let mut json = case_json(&view.case, today);
+fn view_json(view: &CaseView) -> CaseJson {
+    let mut json = case_json(&view.case, view.overdue);
     json.steps = Some(
         view.steps
             .iter()
@@ -348,7 +349,6 @@ async fn list_cases(
     ApiCaller(caller): ApiCaller,
     ApiQuery(params): ApiQuery<CaseListParams>,
 ) -> Result<ApiJson<CaseListJson>, ApiError> {
-    let today = state.app.clock().today();
     let filter = app::opinions::QueueFilter {
         mine: params.mine.unwrap_or(false),
         state: params.state,
@@ -366,7 +366,7 @@ async fn list_cases(
             .items
             .iter()
             .map(|item| CaseListItemJson {
-                case: case_json(&item.case, today),
+                case: case_json(&item.case, item.late_working_days > 0),
                 matter: item.matter.clone(),
                 age_working_days: item.age_working_days,
                 late_working_days: item.late_working_days,
@@ -422,7 +422,8 @@ async fn register_visit(
     let case = state.app.register_visit(&caller.acting(), &visit).await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(case_json(&case, state.app.clock().today())),
+        // Just received: not late.
+        ApiJson(case_json(&case, false)),
     ))
 }
 
@@ -437,7 +438,7 @@ async fn get_case(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<CaseJson>, ApiError> {
     let view = state.app.case_view(&caller.acting(), id).await?;
-    Ok(ApiJson(view_json(&view, state.app.clock().today())))
+    Ok(ApiJson(view_json(&view)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -499,7 +500,7 @@ async fn take_step(
         member_id: body.member_id,
     };
     let view = state.app.take_step(&caller.acting(), id, &input).await?;
-    Ok(ApiJson(view_json(&view, state.app.clock().today())))
+    Ok(ApiJson(view_json(&view)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -522,12 +523,11 @@ async fn overdue(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
 ) -> Result<ApiJson<Vec<OverdueJson>>, ApiError> {
-    let today = state.app.clock().today();
     let list = state.app.overdue_cases(&caller.acting()).await?;
     Ok(ApiJson(
         list.iter()
             .map(|o| OverdueJson {
-                case: case_json(&o.case, today),
+                case: case_json(&o.case, true),
                 late_working_days: o.late_working_days,
                 escalation: o.escalation.as_str().to_owned(),
             })
