@@ -523,9 +523,14 @@ impl App {
         district_id: Option<i64>,
         name: &str,
     ) -> Result<LocalKind, AppError> {
-        let district_id = district_id
-            .or(acting.scope().place().district_id)
-            .ok_or_else(|| AppError::invalid("district_id", "请选择区"))?;
+        let district_id = match district_id.or(acting.scope().place().district_id) {
+            Some(id) => id,
+            // Only the city office names the district; a caller who may define none is refused first.
+            None if acting.may(Action::DefineActivityKinds, &Place::default()) => {
+                return Err(AppError::invalid("district_id", "请选择区"));
+            }
+            None => return Err(crate::access::forbidden()),
+        };
         acting.require(
             Action::DefineActivityKinds,
             &Place {

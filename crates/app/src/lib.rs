@@ -14,6 +14,7 @@ pub mod demo;
 pub mod divisions;
 mod error;
 pub mod insights;
+pub mod inspections;
 pub mod ledgers;
 pub mod members;
 pub mod opinions;

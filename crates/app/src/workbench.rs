@@ -160,6 +160,46 @@ impl App {
                 }
             }
         }
+        // Rectification tasks (整改, R15) waiting on the caller: the owner's report, the inspector's
+        // acceptance; and, for an inspecting department, the rooms not yet inspected this year.
+        if Self::sees_inspections(acting) {
+            let open = self
+                .rectifications(acting, crate::inspections::TaskFilter::Open)
+                .await?;
+            let mine: Vec<_> = open.iter().filter(|t| !t.actions.is_empty()).collect();
+            if !mine.is_empty() {
+                let late = mine
+                    .iter()
+                    .filter(|t| t.days_past_due.is_some_and(|d| d > 0))
+                    .count();
+                let when = if late > 0 {
+                    format!("，其中 {late} 项已过整改期限")
+                } else {
+                    String::new()
+                };
+                tasks.push(Task {
+                    label: format!("{} 项整改任务待您办理{when}", mine.len()),
+                    count: mine.len(),
+                    href: "/admin/rectifications".into(),
+                    urgent: late > 0,
+                });
+            }
+            if let Acting::Account(actor) = acting
+                && actor.role == domain::authz::Role::WorkingDepartment
+            {
+                let overview = self.inspections_overview(acting, today.year()).await?;
+                let left = overview.not_inspected.len();
+                if left > 0 {
+                    tasks.push(Task {
+                        label: format!("{left} 个工作室本年尚未检查"),
+                        count: left,
+                        href: format!("/admin/inspections?year={}", today.year()),
+                        // The year's inspections are due by its end (R15: 每年).
+                        urgent: today.month() == 12,
+                    });
+                }
+            }
+        }
         tasks.sort_by_key(|t| !t.urgent);
         Ok(tasks)
     }

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod department;
 pub mod identity;
 pub mod insights;
+pub mod inspection;
 pub mod ledger;
 pub mod member;
 pub mod opinion;

@@ -86,6 +86,17 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
         "/admin/insights/social-report.docx",
         &[("title", "标题"), ("text", "正文")],
     ),
+    (
+        "/admin/inspections",
+        &[
+            ("room_id", "5"),
+            ("date", "2026-11-27"),
+            ("finding_1_text", "探针"),
+            ("finding_1_owner", "room_staff"),
+            ("finding_1_due", "2026-12-31"),
+        ],
+    ),
+    ("/admin/rectifications/1", &[("step", "accept")]),
     ("/me/calendar-feed", &[]),
     ("/notifications/read-all", &[]),
     ("/notifications/1/open", &[]),

@@ -139,7 +139,7 @@ impl Names {
 
 impl App {
     /// The same use cases with the clock standing at `at`: the demo takes each event at its own time.
-    fn as_of(&self, at: DateTime<Utc>) -> App {
+    pub(super) fn as_of(&self, at: DateTime<Utc>) -> App {
         App::new(self.store().clone(), Arc::new(FixedClock(at)))
     }
 

@@ -3,6 +3,7 @@
 //! shared/CONTRACT.md exist only here, all with the password [`DEMO_PASSWORD`].
 
 mod cases;
+mod inspections;
 
 use chrono::{Datelike, Days};
 use domain::authz::{Role, Scope};
@@ -88,7 +89,7 @@ impl App {
                 now,
             )
             .await?;
-        store
+        let district_office = store
             .create_department(
                 &who,
                 "越秀区住房和建设局",
@@ -257,6 +258,22 @@ impl App {
                     district_id: haizhu.district_id,
                 },
             ),
+            (
+                "demo-district-dept",
+                "越秀区住房和建设局（演示）",
+                Role::FunctionalDepartment,
+                Scope::Department {
+                    district_id: district_office.district_id,
+                    street_id: None,
+                    department_id: district_office.id,
+                },
+            ),
+            (
+                "demo-inspector",
+                "市政协委员工作室督导组（演示）",
+                Role::WorkingDepartment,
+                Scope::City,
+            ),
         ];
         // Conveners (R7): 越秀区 has both; 海珠区 has only its chair, so the staffing report shows a gap.
         for (district, title, name) in [
@@ -290,6 +307,7 @@ impl App {
         self.load_demo_cases(&created_rooms).await?;
         self.demo_annual_summaries().await?;
         self.demo_rules().await?;
+        self.demo_inspections().await?;
         // What the day's scan would raise: late steps, notices to post, summaries due.
         self.send_reminders().await?;
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;

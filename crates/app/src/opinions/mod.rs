@@ -122,6 +122,18 @@ fn redact_for_outsiders(case: &mut CaseRecord) {
     case.tracking_code = mask_code(&case.tracking_code);
 }
 
+/// Who reads cases as an outsider to the room's side: departments and members, and the working
+/// departments that inspect (R15), who see contacts masked as in the ledgers.
+pub(super) fn reads_as_outsider(acting: &Acting) -> bool {
+    match acting {
+        Acting::Operator => false,
+        Acting::Account(actor) => {
+            actor.role == Role::WorkingDepartment
+                || matches!(actor.scope, Scope::Department { .. } | Scope::Member { .. })
+        }
+    }
+}
+
 /// K7PM-3XQ9-H2WD → K7PM-****-****
 fn mask_code(code: &str) -> String {
     format!("{}-****-****", code.split('-').next().unwrap_or_default())
@@ -166,7 +178,7 @@ impl App {
     pub async fn cases(&self, acting: &Acting) -> Result<Vec<CaseRecord>, AppError> {
         let scope = acting.scope();
         let mut cases = self.store().cases_in_scope(&scope).await?;
-        let outside = matches!(scope, Scope::Department { .. } | Scope::Member { .. });
+        let outside = reads_as_outsider(acting);
         for case in &mut cases {
             if outside {
                 redact_for_outsiders(case);
@@ -192,7 +204,7 @@ impl App {
         // Contact data: in full for the room's side; for a holding department only if the resident
         // allowed it; masked for members and departments otherwise. The tracking code is the
         // resident's key to the public page and its rating: only the room's side sees it in full.
-        let room_side = scope.covers(&case_place(&case));
+        let room_side = scope.covers(&case_place(&case)) && !reads_as_outsider(acting);
         let contact_shown = room_side || (standing.holding_department && !case.anonymous_to_departments);
         if contact_shown {
             self.store()

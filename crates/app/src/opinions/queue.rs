@@ -10,7 +10,7 @@ use store::opinions::{CaseQuery, CaseRecord, Waiting};
 use crate::access::Acting;
 use crate::{App, AppError};
 
-use super::{mask_contact, redact_for_outsiders, steps_open_to};
+use super::{mask_contact, reads_as_outsider, redact_for_outsiders, steps_open_to};
 
 /// Cases per page unless asked otherwise, and the most a page holds.
 pub const DEFAULT_PER_PAGE: u64 = 20;
@@ -205,7 +205,7 @@ impl App {
         }
         let scope = acting.scope();
         let (cases, total) = self.store().case_page(&scope, &query).await?;
-        let outside = matches!(scope, Scope::Department { .. } | Scope::Member { .. });
+        let outside = reads_as_outsider(acting);
         let items = cases
             .into_iter()
             .map(|mut case| {

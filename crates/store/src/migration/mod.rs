@@ -20,6 +20,7 @@ mod m20261203_000015_annual_summaries;
 mod m20261203_000016_room_rules;
 pub(crate) mod m20261204_000017_known_values;
 mod m20261206_000018_notifications;
+pub(crate) mod m20261207_000019_inspections;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_room_rules::Migration),
             Box::new(m20261204_000017_known_values::Migration),
             Box::new(m20261206_000018_notifications::Migration),
+            Box::new(m20261207_000019_inspections::Migration),
         ]
     }
 }
@@ -63,7 +65,10 @@ mod tests {
     use domain::room::RoomKind;
     use domain::staffing::ConvenerTitle;
 
+    use domain::inspection::{Owner, TaskStatus, TaskStep};
+
     use super::m20261204_000017_known_values::KNOWN_VALUES;
+    use super::m20261207_000019_inspections::KNOWN_VALUES as INSPECTION_VALUES;
 
     fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().copied().map(as_str).collect()
@@ -96,6 +101,9 @@ mod tests {
             ("rooms", "kind") => names(&RoomKind::ALL, RoomKind::as_str),
             ("rooms", "status") => vec!["open", "closed"],
             ("sessions", "kind") => vec!["cookie", "bearer"],
+            ("rectification_tasks", "owner") => names(&Owner::ALL, Owner::as_str),
+            ("rectification_tasks", "status") => names(&TaskStatus::ALL, TaskStatus::as_str),
+            ("rectification_steps", "step") => names(&TaskStep::ALL, TaskStep::as_str),
             other => panic!("no domain list for {other:?}"),
         }
     }
@@ -103,7 +111,7 @@ mod tests {
     /// A variant added to a domain enum needs a new migration widening its column's constraint.
     #[test]
     fn the_constrained_values_are_the_domain_values() {
-        for (table, column, values) in KNOWN_VALUES {
+        for (table, column, values) in KNOWN_VALUES.iter().chain(INSPECTION_VALUES) {
             assert_eq!(
                 written_by_the_code(table, column),
                 values.to_vec(),

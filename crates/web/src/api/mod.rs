@@ -10,6 +10,7 @@ mod calendar;
 mod dashboard;
 mod divisions;
 mod insights;
+mod inspections;
 mod ledgers;
 mod members;
 mod notifications;
@@ -59,6 +60,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "dashboard", description = "工作概览（X4）：按调用者范围汇总的委员履职、接待、活动、群众意见、满意度与年度总结情况"),
         (name = "rules", description = "工作室制度（R14）：各工作室的制度及其历次版本，区政协发布制度模板供工作室采用"),
         (name = "ledgers", description = "工作室台账（R14）：工作台账、活动台账、群众来访登记、委员进社区履职登记，JSON 或 .xlsx"),
+        (name = "inspections", description = "检查督导与整改（R15）：市、区政协工作部门检查工作室，检查清单由台账预填，发现的问题形成整改任务，责任方报告、检查部门验收或退回"),
         (name = "notifications", description = "提醒（X5）：案件到达、即将到期与超期、接待公告待张贴、履职次数不足、年度总结待报送"),
     ),
     modifiers(&BearerAuth)
@@ -98,6 +100,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(opinions::router())
         .merge(notifications::router())
         .merge(insights::router())
+        .merge(inspections::router())
         .merge(annual::router())
         .merge(ledgers::router())
         .merge(room_rules::router())

@@ -11,6 +11,7 @@ mod calendar;
 mod dashboard;
 mod divisions;
 mod insights;
+mod inspections;
 mod ledgers;
 mod member_admin;
 mod notifications;
@@ -128,6 +129,17 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/annual-summaries/{code}/{year}",
             get(annual::show).post(annual::act),
+        )
+        .route(
+            "/admin/inspections",
+            get(inspections::overview).post(inspections::record),
+        )
+        .route("/admin/inspections/new", get(inspections::new_form))
+        .route("/admin/inspections/{id}", get(inspections::show))
+        .route("/admin/rectifications", get(inspections::tasks))
+        .route(
+            "/admin/rectifications/{id}",
+            get(inspections::task).post(inspections::task_act),
         )
         .route("/admin/insights/social-report.docx", post(insights::draft_docx))
         .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))

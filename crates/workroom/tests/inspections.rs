@@ -1,0 +1,496 @@
+//! Inspections and rectification (督查检查与整改, R15) on both databases: the checklist is prefilled from
+//! the room's records; an inspection with findings creates tasks for their owners; bad input writes
+//! nothing; the owner reports, the inspecting working department accepts or returns, and a task is
+//! closed only when accepted — once, even when two accept at the same moment.
+
+mod common;
+
+use common::{TestApp, call, get_text, hidden_value, statuses_in_parallel};
+use reqwest::Method;
+use serde_json::{Value, json};
+use store::on_both_databases;
+use store::test_support::TestDatabase;
+
+/// 石牌街委员联络站: a room the demo leaves uninspected.
+const SHIPAI: i64 = 5;
+
+async fn overview(app: &TestApp, token: &str) -> Value {
+    let (status, body) = call(app, token, Method::GET, "/api/v1/inspections?year=2026", None).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn tasks_where<'a>(list: &'a Value, pick: impl Fn(&Value) -> bool + 'a) -> Vec<&'a Value> {
+    list.as_array().unwrap().iter().filter(|t| pick(t)).collect()
+}
+
+async fn the_checklist_is_prefilled_and_findings_become_tasks(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let inspector = app.token("demo-inspector").await;
+    let before = overview(&app, &inspector).await;
+    assert!(
+        before["not_inspected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == SHIPAI),
+        "{before}"
+    );
+    assert_eq!(before["may_inspect"], true);
+
+    let (status, draft) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        &format!("/api/v1/rooms/{SHIPAI}/inspection-checklist?date=2026-11-27"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{draft}");
+    let items: Vec<&str> = draft["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "staffing",
+            "reception_days_held",
+            "notices_on_time",
+            "ledgers_kept",
+            "rules_posted",
+            "opinions_answered"
+        ]
+    );
+    // 石牌 keeps no rules in the demo: the records say the rules are not on the wall.
+    let rules = &draft["checklist"][4];
+    assert_eq!(rules["passed"], false, "{rules}");
+    assert_eq!(rules["evidence"], "现行制度 0 项");
+
+    let good = json!({
+        "room_id": SHIPAI,
+        "date": "2026-11-27",
+        "remarks": "接待日按期开展。",
+        "findings": [
+            { "text": "工作室制度未上墙", "owner": "room_staff", "due_date": "2026-12-31" },
+            { "text": "经费未列入街道预算", "owner": "street_lead", "due_date": "2027-01-31" }
+        ]
+    });
+    // Bad input: each refused with the field and a message, nothing written.
+    let mut bad = Vec::new();
+    let mut without_owner = good.clone();
+    without_owner["findings"][1]["owner"] = Value::Null;
+    bad.push((without_owner, "没有整改责任方"));
+    let mut without_due = good.clone();
+    without_due["findings"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("due_date");
+    bad.push((without_due, "没有整改期限"));
+    let mut unknown_owner = good.clone();
+    unknown_owner["findings"][0]["owner"] = json!("mayor");
+    bad.push((unknown_owner, "不认识"));
+    let mut future = good.clone();
+    future["date"] = json!("2026-12-01");
+    bad.push((future, "不能晚于今天"));
+    let mut overruled = good.clone();
+    overruled["checklist"] = json!([{ "item": "rules_posted", "passed": true }]);
+    bad.push((overruled, "请写明理由"));
+    let mut unknown_item = good.clone();
+    unknown_item["checklist"] = json!([{ "item": "flowers", "passed": true }]);
+    bad.push((unknown_item, "不认识的检查项"));
+    for (body, says) in bad {
+        let (status, answer) = call(&app, &inspector, Method::POST, "/api/v1/inspections", Some(body)).await;
+        assert_eq!(status, 422, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+    assert_eq!(
+        overview(&app, &inspector).await["items"],
+        before["items"],
+        "a refused inspection writes nothing"
+    );
+    // Not a working department: refused, whoever reads the room.
+    let district = app.token("demo-district").await;
+    let (status, _) = call(
+        &app,
+        &district,
+        Method::POST,
+        "/api/v1/inspections",
+        Some(good.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Overruling with a reason is recorded as decided.
+    let mut recorded = good.clone();
+    recorded["checklist"] =
+        json!([{ "item": "rules_posted", "passed": true, "note": "制度已上墙，系统尚未录入" }]);
+    let (status, created) = call(
+        &app,
+        &inspector,
+        Method::POST,
+        "/api/v1/inspections",
+        Some(recorded),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (status, inspection) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        &format!("/api/v1/inspections/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{inspection}");
+    assert_eq!(inspection["checklist"][4]["passed"], true);
+    assert_eq!(inspection["checklist"][4]["note"], "制度已上墙，系统尚未录入");
+    assert_eq!(inspection["inspector"], "市政协委员工作室督导组（演示）");
+    let tasks = inspection["rectifications"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert!(tasks.iter().all(|t| t["status"] == "open"));
+    let after = overview(&app, &inspector).await;
+    assert!(
+        !after["not_inspected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == SHIPAI)
+    );
+    // 石牌 lies in 天河区: 越秀区's staff never see it, the city general office does.
+    let (_, yuexiu) = call(
+        &app,
+        &district,
+        Method::GET,
+        &format!("/api/v1/inspections/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(yuexiu["error"]["code"], "forbidden", "{yuexiu}");
+    let (status, _) = call(
+        &app,
+        &app.token("demo-city").await,
+        Method::GET,
+        &format!("/api/v1/inspections/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+async fn a_task_closes_only_when_the_inspector_accepts_it(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let inspector = app.token("demo-inspector").await;
+    let staff = app.token("demo-staff").await;
+    let street = app.token("demo-street").await;
+    let (_, all) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        "/api/v1/rectifications?status=all",
+        None,
+    )
+    .await;
+    // The demo holds a task in every state, one of them past due with its owner.
+    let mut states: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    states.sort_unstable();
+    states.dedup();
+    assert_eq!(states, ["closed", "open", "reported", "returned"], "{all}");
+    assert!(!tasks_where(&all, |t| t["days_past_due"].as_i64().is_some_and(|d| d > 0)).is_empty());
+
+    let open_of = |owner: &'static str| {
+        tasks_where(&all, move |t| t["status"] == "open" && t["owner"] == owner)[0]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let staff_task = open_of("room_staff");
+    let street_task = open_of("street_lead");
+    let act = |token: &str, id: i64, body: Value| {
+        let app = &app;
+        let token = token.to_owned();
+        async move {
+            call(
+                app,
+                &token,
+                Method::POST,
+                &format!("/api/v1/rectifications/{id}/actions"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // Only the owner reports; nobody accepts an unreported task.
+    let (status, _) = act(
+        &street,
+        staff_task,
+        json!({ "action": "report", "text": "已整改" }),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = act(&inspector, staff_task, json!({ "action": "accept" })).await;
+    assert_eq!(status, 409);
+    let (status, body) = act(&staff, staff_task, json!({ "action": "report", "text": "  " })).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = act(&staff, staff_task, json!({ "action": "nap" })).await;
+    assert!(status == 400 || status == 422, "{status} {body}");
+    let (status, body) = act(
+        &staff,
+        staff_task,
+        json!({ "action": "report", "text": "已在公告栏和小区出入口张贴。" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "reported");
+    assert_eq!(body["actions"], json!([]), "the owner waits for the inspector");
+    // The owner cannot accept their own work; the inspector returns it with a reason.
+    let (status, _) = act(&staff, staff_task, json!({ "action": "accept" })).await;
+    assert_eq!(status, 403);
+    let (status, _) = act(
+        &inspector,
+        staff_task,
+        json!({ "action": "return", "reason": "" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, body) = act(
+        &inspector,
+        staff_task,
+        json!({ "action": "return", "reason": "请附张贴照片。" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "returned");
+    let (status, body) = act(
+        &staff,
+        staff_task,
+        json!({ "action": "report", "text": "已补张贴照片说明。" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Two accepts at the same moment: one closes it, the other is told it moved.
+    let requests = (0..2)
+        .map(|_| {
+            app.with_token(
+                Method::POST,
+                &format!("/api/v1/rectifications/{staff_task}/actions"),
+                &inspector,
+            )
+            .json(&json!({ "action": "accept" }))
+        })
+        .collect();
+    let mut statuses = statuses_in_parallel(requests).await;
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    let (_, task) = call(
+        &app,
+        &staff,
+        Method::GET,
+        &format!("/api/v1/rectifications/{staff_task}"),
+        None,
+    )
+    .await;
+    assert_eq!(task["status"], "closed");
+    assert!(task["closed_at"].is_string());
+    let steps: Vec<&str> = task["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["report", "return", "report", "accept"]);
+    let (status, _) = act(
+        &staff,
+        staff_task,
+        json!({ "action": "report", "text": "再报一次" }),
+    )
+    .await;
+    assert_eq!(status, 409, "a closed task takes no step");
+
+    // The street lead reports the street's task; the street lead never sees another street's.
+    let (status, _) = act(
+        &street,
+        street_task,
+        json!({ "action": "report", "text": "已列入 2027 年预算。" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, mine) = call(
+        &app,
+        &street,
+        Method::GET,
+        "/api/v1/rectifications?status=all",
+        None,
+    )
+    .await;
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["room_name"] == "洪桥街政协委员工作室"),
+        "{mine}"
+    );
+    let (status, _) = call(
+        &app,
+        &street,
+        Method::GET,
+        "/api/v1/rectifications?status=soon",
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    // Inspecting, the working department reads cases with residents' contacts masked (X7), as in the
+    // ledgers; the room's staff see them in full.
+    let (_, page) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        "/api/v1/opinions?per_page=100",
+        None,
+    )
+    .await;
+    let with_phone = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["room_id"] == 1 && c["contact_phone"].is_string())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    for (token, masked) in [(&inspector, true), (&staff, false)] {
+        let (status, case) = call(
+            &app,
+            token,
+            Method::GET,
+            &format!("/api/v1/opinions/{with_phone}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(
+            case["contact_phone"].as_str().unwrap().contains('*'),
+            masked,
+            "{case}"
+        );
+        assert_eq!(
+            case["tracking_code"].as_str().unwrap().contains('*'),
+            masked,
+            "{case}"
+        );
+    }
+    // Members and departments see no inspections at all.
+    for who in ["demo-member", "demo-dept", "demo-district-dept"] {
+        let (status, _) = call(
+            &app,
+            &app.token(who).await,
+            Method::GET,
+            "/api/v1/rectifications",
+            None,
+        )
+        .await;
+        assert_eq!(status, 403, "{who}");
+    }
+}
+
+async fn the_inspector_records_and_the_owner_reports_on_pages(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let (inspector, _) = app.page_session("demo-inspector").await;
+    let overview = get_text(&inspector, &app.url("/admin/inspections")).await;
+    assert!(overview.contains("本年尚未检查的工作室"), "{overview}");
+    assert!(overview.contains(&format!("/admin/inspections/new?room_id={SHIPAI}")));
+    let form = get_text(
+        &inspector,
+        &app.url(&format!(
+            "/admin/inspections/new?room_id={SHIPAI}&date=2026-11-27"
+        )),
+    )
+    .await;
+    assert!(form.contains("系统核对：现行制度 0 项"), "{form}");
+    let csrf = hidden_value(&form, "csrf");
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut fields = fields;
+        let csrf = csrf.clone();
+        let client = inspector.clone();
+        let url = app.url("/admin/inspections");
+        async move {
+            fields.push(("room_id", "5"));
+            fields.push(("date", "2026-11-27"));
+            let mut body: Vec<(&str, String)> = fields.into_iter().map(|(k, v)| (k, v.to_owned())).collect();
+            body.push(("csrf", csrf));
+            client.post(url).form(&body).send().await.unwrap()
+        }
+    };
+    // A finding without its owner: the form again, 422, with the message and the text kept.
+    let refused = post(vec![
+        ("finding_1_text", "制度未上墙，请补挂"),
+        ("finding_1_due", "2026-12-31"),
+    ])
+    .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("没有整改责任方"), "{page}");
+    assert!(page.contains("制度未上墙，请补挂"));
+    let done = post(vec![
+        ("finding_1_text", "制度未上墙，请补挂"),
+        ("finding_1_owner", "room_staff"),
+        ("finding_1_due", "2026-12-31"),
+        ("check_staffing", "fail"),
+    ])
+    .await;
+    assert_eq!(done.status(), 303);
+    let location = done.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/admin/inspections/"), "{location}");
+    let shown = get_text(&inspector, &app.url(&location)).await;
+    assert!(
+        shown.contains("检查记录已保存，1 项整改任务已交责任方"),
+        "{shown}"
+    );
+
+    // demo-staff reports on 洪桥's open task by the page form.
+    let (staff, _) = app.page_session("demo-staff").await;
+    let list = get_text(&staff, &app.url("/admin/rectifications")).await;
+    assert!(list.contains("待您办理"), "{list}");
+    let token = app.token("demo-staff").await;
+    let (_, tasks) = call(&app, &token, Method::GET, "/api/v1/rectifications", None).await;
+    let task = tasks_where(&tasks, |t| t["actions"] == json!(["report"]))[0]["id"]
+        .as_i64()
+        .unwrap();
+    let page = get_text(&staff, &app.url(&format!("/admin/rectifications/{task}"))).await;
+    assert!(page.contains("报告整改情况"));
+    let csrf = hidden_value(&page, "csrf");
+    let empty = staff
+        .post(app.url(&format!("/admin/rectifications/{task}")))
+        .form(&[("csrf", csrf.as_str()), ("step", "report"), ("text", " ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    let reported = staff
+        .post(app.url(&format!("/admin/rectifications/{task}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("step", "report"),
+            ("text", "已整改完毕"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reported.status(), 303);
+    let page = get_text(&staff, &app.url(&format!("/admin/rectifications/{task}"))).await;
+    assert!(page.contains("待验收") && page.contains("已整改完毕"), "{page}");
+}
+
+on_both_databases!(
+    the_checklist_is_prefilled_and_findings_become_tasks,
+    a_task_closes_only_when_the_inspector_accepts_it,
+    the_inspector_records_and_the_owner_reports_on_pages,
+);
