@@ -636,6 +636,23 @@ impl App {
         }
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let groups = self.concentrated_in(&scope, year).await?;
+        let inspections = self.store().inspections_in_scope(&scope, from, to).await?;
+        let inspected = rooms
+            .iter()
+            .filter(|r| r.open && inspections.iter().any(|i| i.room_id == r.id))
+            .count();
+        let tasks: Vec<_> = self
+            .store()
+            .rectification_tasks(&scope, None, None)
+            .await?
+            .into_iter()
+            .filter(|t| inspections.iter().any(|i| i.id == t.inspection_id))
+            .collect();
+        let funding = crate::funding::overview_of(
+            year,
+            rooms.clone(),
+            &self.store().funding_in_scope(&scope, year).await?,
+        );
         Ok(AnnualFigures {
             district: district.name.clone(),
             year,
@@ -665,6 +682,17 @@ impl App {
                     .filter(|c| c.route == Some(Route::SocialReport))
                     .count(),
             ),
+            rooms_inspected: count(inspected),
+            rectifications: count(tasks.len()),
+            rectifications_closed: count(
+                tasks
+                    .iter()
+                    .filter(|t| t.status == domain::inspection::TaskStatus::Closed)
+                    .count(),
+            ),
+            funding_budget_fen: funding.budget_fen,
+            funding_spent_fen: funding.spent_fen,
+            rooms_without_budget: count(funding.without_budget),
         })
     }
 }

@@ -469,6 +469,7 @@ impl App {
             .store()
             .create_inspection(&who, &new, self.clock().now())
             .await?;
+        self.notify_rectification(id, None).await;
         Ok(id)
     }
 
@@ -581,6 +582,7 @@ impl App {
                 "这项整改任务刚被他人处理，请刷新后再看".into(),
             ));
         }
+        self.notify_rectification(task.inspection_id, Some(id)).await;
         self.rectification(acting, id).await
     }
 }

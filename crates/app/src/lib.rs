@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod divisions;
 mod error;
+pub mod funding;
 pub mod insights;
 pub mod inspections;
 pub mod ledgers;

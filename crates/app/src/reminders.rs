@@ -9,9 +9,10 @@ use chrono::{Datelike, Days};
 use domain::annual::SummaryStatus;
 use domain::authz::Scope;
 use domain::calendar::SessionStatus;
+use domain::inspection::TaskStatus;
 use domain::reminder::{
-    CaseFacts, NOTICE_FIRST_DAYS, Reminder, SessionFacts, below_minimum, case_arrived, case_deadlines,
-    dedupe_key, notice_reminders, summary_reminders,
+    CaseFacts, NOTICE_FIRST_DAYS, Reminder, SessionFacts, TaskFacts, below_minimum, case_arrived,
+    case_deadlines, dedupe_key, notice_reminders, rectification_reminders, summary_reminders,
 };
 use store::notifications::NewNotification;
 pub use store::notifications::{Notification, NotificationPage};
@@ -98,6 +99,10 @@ impl App {
             }
         }
 
+        for task in self.open_task_facts(None).await? {
+            reminders.extend(rectification_reminders(&task, today));
+        }
+
         for listing in self.annual_summaries(&Acting::Operator, today.year()).await? {
             let submitted = matches!(listing.status, SummaryStatus::Submitted | SummaryStatus::Received);
             reminders.extend(summary_reminders(
@@ -111,6 +116,62 @@ impl App {
             ));
         }
         self.deliver(&reminders).await
+    }
+
+    /// The rectification tasks not closed (all, or those of one inspection) as the reminders read them.
+    async fn open_task_facts(&self, inspection_id: Option<i64>) -> Result<Vec<TaskFacts>, AppError> {
+        let tasks = self
+            .store()
+            .rectification_tasks(
+                &Scope::City,
+                Some(&[TaskStatus::Open, TaskStatus::Reported, TaskStatus::Returned]),
+                inspection_id,
+            )
+            .await?;
+        let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+        let steps = self.store().rectification_steps(&ids).await?;
+        let rooms: std::collections::HashMap<i64, String> = self
+            .store()
+            .rooms_in_scope(&Scope::City)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        Ok(tasks
+            .into_iter()
+            .map(|t| TaskFacts {
+                id: t.id,
+                room_id: t.room_id,
+                room_name: rooms.get(&t.room_id).cloned().unwrap_or_default(),
+                street_id: t.street_id,
+                district_id: t.district_id,
+                owner: t.owner,
+                status: t.status,
+                due: t.due_date,
+                steps: steps.iter().filter(|s| s.task_id == t.id).count(),
+            })
+            .collect())
+    }
+
+    /// Tells whoever a rectification task now waits on (its owner, or the inspectors once reported).
+    /// The step is already taken: a failure is logged and the next scan writes the same notification.
+    pub(crate) async fn notify_rectification(&self, inspection_id: i64, task_id: Option<i64>) {
+        let today = self.clock().today();
+        let reminders: Result<Vec<Reminder>, AppError> =
+            self.open_task_facts(Some(inspection_id)).await.map(|tasks| {
+                tasks
+                    .iter()
+                    .filter(|t| task_id.is_none_or(|id| id == t.id))
+                    .flat_map(|t| rectification_reminders(t, today))
+                    .collect()
+            });
+        let outcome = match reminders {
+            Ok(reminders) => self.deliver(&reminders).await.map(|_| ()),
+            Err(err) => Err(err),
+        };
+        if let Err(err) = outcome {
+            tracing::warn!(inspection = inspection_id, error = %err, "telling about rectification failed; the next scan retries");
+        }
     }
 
     /// Tells a case's holders that it reached them. The step is already taken: a failure here is

@@ -193,6 +193,21 @@ pub struct AnnualFigures {
     pub concentrated_groups: u32,
     pub proposals_drafted: u32,
     pub social_reports_drafted: u32,
+    /// Open rooms inspected in the year (R15) and the rectification tasks of the year's inspections,
+    /// of them those accepted and closed. Absent from versions frozen before inspections were kept.
+    #[serde(default)]
+    pub rooms_inspected: u32,
+    #[serde(default)]
+    pub rectifications: u32,
+    #[serde(default)]
+    pub rectifications_closed: u32,
+    /// The rooms' budget lines of the year (R16), in fen, and the open rooms without one.
+    #[serde(default)]
+    pub funding_budget_fen: i64,
+    #[serde(default)]
+    pub funding_spent_fen: i64,
+    #[serde(default)]
+    pub rooms_without_budget: u32,
 }
 
 /// The outline a district starts its own text from: the parts after the figures.
@@ -310,6 +325,20 @@ pub fn figures_section(f: &AnnualFigures) -> String {
     lines.push(format!(
         "（六）集中性意见。梳理出集中反映的问题 {} 类，委员据此形成提案 {} 件、社情民意信息 {} 件。",
         f.concentrated_groups, f.proposals_drafted, f.social_reports_drafted
+    ));
+    lines.push(format!(
+        "（七）检查督导。全年检查工作室 {} 个（共 {} 个）；发现问题形成整改任务 {} 项，已验收销号 {} 项。",
+        f.rooms_inspected, f.rooms_total, f.rectifications, f.rectifications_closed
+    ));
+    let missing = if f.rooms_without_budget == 0 {
+        "各工作室经费均已列入镇（街）预算".to_owned()
+    } else {
+        format!("{} 个工作室经费尚未列入镇（街）预算", f.rooms_without_budget)
+    };
+    lines.push(format!(
+        "（八）工作经费。各工作室经费列入镇（街）年度预算共 {} 元，已支出 {} 元；{missing}。",
+        crate::funding::format_yuan(f.funding_budget_fen),
+        crate::funding::format_yuan(f.funding_spent_fen)
     ));
     lines.join("\n")
 }

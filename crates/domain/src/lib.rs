@@ -8,6 +8,7 @@ pub mod authz;
 pub mod calendar;
 pub mod dashboard;
 pub mod department;
+pub mod funding;
 pub mod identity;
 pub mod insights;
 pub mod inspection;

@@ -6,6 +6,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::calendar::WorkCalendar;
+use crate::inspection::{Owner, TaskStatus};
 use crate::opinion::{CaseState, Route, Standing, possible_steps};
 
 /// The kinds of reminder. Stored as text; a new kind needs a migration widening the column's check.
@@ -29,10 +30,17 @@ pub enum ReminderKind {
     SummaryDue,
     /// Not submitted by the due day.
     SummaryOverdue,
+    /// A rectification task (整改, R15) reached the recipient: a new or returned task to its owner, a
+    /// report to the inspecting departments.
+    RectificationWaiting,
+    /// A task with its owner is due within [`RECTIFICATION_DUE_DAYS`] days.
+    RectificationDue,
+    /// Past its due day with its owner: the owner and the inspecting departments.
+    RectificationOverdue,
 }
 
 impl ReminderKind {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 12] = [
         Self::CaseArrived,
         Self::StepDueTomorrow,
         Self::StepOverdue,
@@ -42,6 +50,9 @@ impl ReminderKind {
         Self::BelowMinimum,
         Self::SummaryDue,
         Self::SummaryOverdue,
+        Self::RectificationWaiting,
+        Self::RectificationDue,
+        Self::RectificationOverdue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +66,9 @@ impl ReminderKind {
             Self::BelowMinimum => "below_minimum",
             Self::SummaryDue => "summary_due",
             Self::SummaryOverdue => "summary_overdue",
+            Self::RectificationWaiting => "rectification_waiting",
+            Self::RectificationDue => "rectification_due",
+            Self::RectificationOverdue => "rectification_overdue",
         }
     }
 
@@ -73,6 +87,9 @@ impl ReminderKind {
             Self::BelowMinimum => "履职次数不足",
             Self::SummaryDue => "年度总结待报送",
             Self::SummaryOverdue => "年度总结逾期",
+            Self::RectificationWaiting => "整改待办",
+            Self::RectificationDue => "整改即将到期",
+            Self::RectificationOverdue => "整改逾期",
         }
     }
 }
@@ -80,12 +97,26 @@ impl ReminderKind {
 /// Who a reminder is for, by role and place; the store resolves each to the accounts that hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Recipient {
-    RoomStaff { room_id: i64 },
-    StreetLead { street_id: i64 },
-    Department { department_id: i64 },
-    Member { member_id: i64 },
-    DistrictStaff { district_id: i64 },
+    RoomStaff {
+        room_id: i64,
+    },
+    StreetLead {
+        street_id: i64,
+    },
+    Department {
+        department_id: i64,
+    },
+    Member {
+        member_id: i64,
+    },
+    DistrictStaff {
+        district_id: i64,
+    },
     CityOffice,
+    /// The working departments that inspect the district's rooms (the city's and the district's own).
+    Inspectors {
+        district_id: i64,
+    },
 }
 
 /// One reminder before it is addressed to accounts.
@@ -380,6 +411,112 @@ pub fn summary_reminders(
     }
 }
 
+/// How many days before its due day a rectification task is raised with its owner.
+pub const RECTIFICATION_DUE_DAYS: u64 = 3;
+
+/// What a reminder needs to know of a rectification task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFacts {
+    pub id: i64,
+    pub room_id: i64,
+    pub room_name: String,
+    pub street_id: i64,
+    pub district_id: i64,
+    pub owner: Owner,
+    pub status: TaskStatus,
+    pub due: NaiveDate,
+    /// Steps taken so far: each new round (assigned, reported, returned) is told once.
+    pub steps: usize,
+}
+
+fn owner_recipient(task: &TaskFacts) -> Recipient {
+    match task.owner {
+        Owner::RoomStaff => Recipient::RoomStaff {
+            room_id: task.room_id,
+        },
+        Owner::StreetLead => Recipient::StreetLead {
+            street_id: task.street_id,
+        },
+        Owner::District => Recipient::DistrictStaff {
+            district_id: task.district_id,
+        },
+    }
+}
+
+/// What a rectification task raises today: who it waits on now (the owner while open or returned,
+/// the inspecting departments once reported), and while with its owner, due within
+/// [`RECTIFICATION_DUE_DAYS`] days or past due (the inspectors told too). A closed task raises nothing.
+pub fn rectification_reminders(task: &TaskFacts, today: NaiveDate) -> Vec<Reminder> {
+    let link = format!("/admin/rectifications/{}", task.id);
+    let inspectors = Recipient::Inspectors {
+        district_id: task.district_id,
+    };
+    let owner = owner_recipient(task);
+    let mut out = Vec::new();
+    let waiting = |recipients, title| Reminder {
+        kind: ReminderKind::RectificationWaiting,
+        subject: format!("rectification:{}#{}", task.id, task.steps),
+        due_date: Some(task.due),
+        recipients,
+        title,
+        link: link.clone(),
+    };
+    match task.status {
+        TaskStatus::Closed => return out,
+        TaskStatus::Reported => {
+            out.push(waiting(
+                vec![inspectors],
+                format!("{}报告了整改情况，请验收", task.room_name),
+            ));
+            return out;
+        }
+        TaskStatus::Open => out.push(waiting(
+            vec![owner],
+            format!(
+                "{}有一项检查发现的问题需要整改，期限 {}",
+                task.room_name, task.due
+            ),
+        )),
+        TaskStatus::Returned => out.push(waiting(
+            vec![owner],
+            format!(
+                "{}的整改情况被退回，请重新整改，期限 {}",
+                task.room_name, task.due
+            ),
+        )),
+    }
+    let subject = format!("rectification:{}", task.id);
+    if today > task.due {
+        out.push(Reminder {
+            kind: ReminderKind::RectificationOverdue,
+            subject,
+            due_date: Some(task.due),
+            recipients: vec![owner, inspectors],
+            title: format!(
+                "{}的整改任务已过期限（{}），尚未报告整改情况",
+                task.room_name, task.due
+            ),
+            link,
+        });
+    } else if today
+        .checked_add_days(Days::new(RECTIFICATION_DUE_DAYS))
+        .is_some_and(|soon| soon >= task.due)
+    {
+        out.push(Reminder {
+            kind: ReminderKind::RectificationDue,
+            subject,
+            due_date: Some(task.due),
+            recipients: vec![owner],
+            title: format!(
+                "{}的整改任务 {} 到期，请及时报告整改情况",
+                task.room_name, task.due
+            ),
+            link,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,5 +687,54 @@ mod tests {
         assert!(on("2026-12-15", true).is_empty());
         let late = summary_reminders(3, "440105", "海珠区", 2026, false, due, date("2026-12-21"));
         assert!(late[0].recipients.contains(&Recipient::CityOffice));
+    }
+
+    #[test]
+    fn a_rectification_task_tells_its_owner_then_the_inspectors() {
+        let task = |status, due: &str, steps| TaskFacts {
+            id: 4,
+            room_id: 7,
+            room_name: "洪桥街政协委员工作室".into(),
+            street_id: 20,
+            district_id: 2,
+            owner: Owner::StreetLead,
+            status,
+            due: date(due),
+            steps,
+        };
+        let kinds = |t: &TaskFacts, today: &str| -> Vec<(ReminderKind, Vec<Recipient>)> {
+            rectification_reminders(t, date(today))
+                .into_iter()
+                .map(|r| (r.kind, r.recipients))
+                .collect()
+        };
+        let lead = Recipient::StreetLead { street_id: 20 };
+        let inspectors = Recipient::Inspectors { district_id: 2 };
+        let open = task(TaskStatus::Open, "2026-12-10", 0);
+        assert_eq!(
+            kinds(&open, "2026-12-01"),
+            vec![(ReminderKind::RectificationWaiting, vec![lead])]
+        );
+        assert_eq!(
+            kinds(&open, "2026-12-07")[1],
+            (ReminderKind::RectificationDue, vec![lead]),
+            "three days before"
+        );
+        assert_eq!(
+            kinds(&open, "2026-12-11")[1],
+            (ReminderKind::RectificationOverdue, vec![lead, inspectors])
+        );
+        let reported = task(TaskStatus::Reported, "2026-12-10", 1);
+        assert_eq!(
+            kinds(&reported, "2026-12-11"),
+            vec![(ReminderKind::RectificationWaiting, vec![inspectors])],
+            "reported: no longer pressed on the owner"
+        );
+        // A returned task is a new round: a new subject, so it is told again.
+        let returned = task(TaskStatus::Returned, "2026-12-10", 2);
+        let first = &rectification_reminders(&open, date("2026-12-01"))[0];
+        let again = &rectification_reminders(&returned, date("2026-12-01"))[0];
+        assert_ne!(dedupe_key(first, 1), dedupe_key(again, 1));
+        assert!(kinds(&task(TaskStatus::Closed, "2026-12-10", 3), "2026-12-11").is_empty());
     }
 }

@@ -10,6 +10,7 @@ mod connect;
 pub mod divisions;
 pub mod entity;
 mod error;
+pub mod funding;
 pub mod inspections;
 pub mod ledgers;
 pub mod members;

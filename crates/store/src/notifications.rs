@@ -64,6 +64,12 @@ fn recipient_condition(recipient: Recipient) -> Condition {
             .add(role(Role::DistrictStaff))
             .add(C::DistrictId.eq(district_id)),
         Recipient::CityOffice => Condition::all().add(role(Role::CityOffice)),
+        // The city's working departments hold no district; a district's hold their own.
+        Recipient::Inspectors { district_id } => Condition::all().add(role(Role::WorkingDepartment)).add(
+            Condition::any()
+                .add(C::DistrictId.is_null())
+                .add(C::DistrictId.eq(district_id)),
+        ),
     }
 }
 
@@ -87,6 +93,9 @@ fn recipient_of(model: &account::Model, wanted: &[Recipient]) -> Vec<Recipient> 
                 role == Some(Role::DistrictStaff) && model.district_id == Some(district_id)
             }
             Recipient::CityOffice => role == Some(Role::CityOffice),
+            Recipient::Inspectors { district_id } => {
+                role == Some(Role::WorkingDepartment) && model.district_id.is_none_or(|d| d == district_id)
+            }
         })
         .collect()
 }

@@ -1014,6 +1014,34 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             &format!("/admin/rectifications/{open_task}"),
             [LOGIN, 200, 200, 200, 200, 403, 403, 403, 403, 403, 200],
         ),
+        // Rooms' funding (R16): the street lead and the district enter it; the city reads it; nobody
+        // else, and never the public.
+        row(
+            Method::GET,
+            "/api/v1/rooms/1/funding/2026",
+            [401, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::PUT,
+            "/api/v1/rooms/1/funding/2026",
+            json!({ "budget": 30000, "spent": [{ "date": "2026-03-16", "amount": 4800, "category": "equipment", "note": "矩阵 {who}" }] }),
+            [401, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/funding?year=2026",
+            [401, 200, 200, 200, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/funding",
+            [LOGIN, 200, 200, 200, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/rooms/1/funding",
+            [LOGIN, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
         // Last: each caller ends its own token.
         row(
             Method::POST,

@@ -489,7 +489,136 @@ async fn the_inspector_records_and_the_owner_reports_on_pages(db: TestDatabase) 
     assert!(page.contains("待验收") && page.contains("已整改完毕"), "{page}");
 }
 
+async fn kinds_of(app: &TestApp, who: &str) -> Vec<(String, String)> {
+    let token = app.token(who).await;
+    let (status, list) = call(
+        app,
+        &token,
+        Method::GET,
+        "/api/v1/notifications?per_page=100",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_owned(),
+                n["link"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn has(notes: &[(String, String)], kind: &str, link: &str) -> bool {
+    notes.iter().any(|(k, l)| k == kind && l == link)
+}
+
+async fn owners_and_inspectors_are_told_what_waits_and_what_is_late(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let city = app.token("demo-city").await;
+    let (_, all) = call(
+        &app,
+        &city,
+        Method::GET,
+        "/api/v1/rectifications?status=all",
+        None,
+    )
+    .await;
+    let find = |status: &str, owner: &str| {
+        let task = tasks_where(&all, |t| t["status"] == status && t["owner"] == owner)[0];
+        format!("/admin/rectifications/{}", task["id"])
+    };
+    let staff_open = find("open", "room_staff");
+    let street_late = find("open", "street_lead");
+    let reported = find("reported", "room_staff");
+    // The demo's scan: each owner told of its task, the overdue one pressed on the inspectors too,
+    // the reported one waiting for them.
+    let staff = kinds_of(&app, "demo-staff").await;
+    assert!(has(&staff, "rectification_waiting", &staff_open), "{staff:?}");
+    let street = kinds_of(&app, "demo-street").await;
+    assert!(has(&street, "rectification_overdue", &street_late), "{street:?}");
+    let inspector = kinds_of(&app, "demo-inspector").await;
+    assert!(
+        has(&inspector, "rectification_overdue", &street_late),
+        "{inspector:?}"
+    );
+    assert!(
+        has(&inspector, "rectification_waiting", &reported),
+        "{inspector:?}"
+    );
+    assert!(
+        !has(&inspector, "rectification_waiting", &staff_open),
+        "an open task waits on its owner"
+    );
+    // The other district's staff hear nothing of 越秀区's tasks.
+    let other = kinds_of(&app, "demo-other-district").await;
+    assert!(
+        other.iter().all(|(k, _)| !k.starts_with("rectification")),
+        "{other:?}"
+    );
+
+    // The owner reports: the inspectors are told at once.
+    let id: i64 = staff_open.rsplit('/').next().unwrap().parse().unwrap();
+    let (status, _) = call(
+        &app,
+        &app.token("demo-staff").await,
+        Method::POST,
+        &format!("/api/v1/rectifications/{id}/actions"),
+        Some(json!({ "action": "report", "text": "已张贴" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(has(
+        &kinds_of(&app, "demo-inspector").await,
+        "rectification_waiting",
+        &staff_open
+    ));
+    // Returned, it is a new round for the owner.
+    let (status, _) = call(
+        &app,
+        &app.token("demo-inspector").await,
+        Method::POST,
+        &format!("/api/v1/rectifications/{id}/actions"),
+        Some(json!({ "action": "return", "reason": "请附照片" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let staff = kinds_of(&app, "demo-staff").await;
+    assert_eq!(
+        staff
+            .iter()
+            .filter(|(k, l)| k == "rectification_waiting" && *l == staff_open)
+            .count(),
+        2,
+        "{staff:?}"
+    );
+    // Three days before its due day (12-14), the scan raises it with the owner; not four days before.
+    app.clock.advance(chrono::Duration::days(10));
+    let scanner = app::App::new(
+        store::Store::connect(&app.db.url()).await.unwrap(),
+        app.clock.clone(),
+    );
+    scanner.send_reminders().await.unwrap();
+    assert!(!has(
+        &kinds_of(&app, "demo-staff").await,
+        "rectification_due",
+        &staff_open
+    ));
+    app.clock.advance(chrono::Duration::days(1));
+    scanner.send_reminders().await.unwrap();
+    assert!(has(
+        &kinds_of(&app, "demo-staff").await,
+        "rectification_due",
+        &staff_open
+    ));
+}
+
 on_both_databases!(
+    owners_and_inspectors_are_told_what_waits_and_what_is_late,
     the_checklist_is_prefilled_and_findings_become_tasks,
     a_task_closes_only_when_the_inspector_accepts_it,
     the_inspector_records_and_the_owner_reports_on_pages,

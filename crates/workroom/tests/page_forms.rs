@@ -97,6 +97,10 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     ("/admin/rectifications/1", &[("step", "accept")]),
+    (
+        "/admin/rooms/1/funding",
+        &[("year", "2026"), ("rows", "0"), ("budget", "1")],
+    ),
     ("/me/calendar-feed", &[]),
     ("/notifications/read-all", &[]),
     ("/notifications/1/open", &[]),

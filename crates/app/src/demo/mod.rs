@@ -3,6 +3,7 @@
 //! shared/CONTRACT.md exist only here, all with the password [`DEMO_PASSWORD`].
 
 mod cases;
+mod funding;
 mod inspections;
 
 use chrono::{Datelike, Days};
@@ -305,9 +306,11 @@ impl App {
         }
         // The accounts exist before the opinions: each step is taken by the account whose work it is.
         self.load_demo_cases(&created_rooms).await?;
-        self.demo_annual_summaries().await?;
+        // Inspections and funding before the summaries, whose submitted versions freeze their figures.
         self.demo_rules().await?;
         self.demo_inspections().await?;
+        self.demo_funding().await?;
+        self.demo_annual_summaries().await?;
         // What the day's scan would raise: late steps, notices to post, summaries due.
         self.send_reminders().await?;
         store.put_setting(DEMO_LOADED_AT, &now.to_rfc3339()).await?;

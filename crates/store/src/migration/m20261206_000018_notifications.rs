@@ -1,8 +1,21 @@
 //! Notifications (提醒, X5): one row per reminder per account, unique by its dedupe key, so servers
 //! scanning at the same moment create it once; read when the account marks it.
 
-use domain::reminder::ReminderKind;
 use sea_orm_migration::prelude::*;
+
+/// The kinds this migration allowed, as released (it once read them from the live enum, which would
+/// have let a later kind into fresh databases only; `m20261207_000021` widens the list).
+pub(crate) const KINDS: &[&str] = &[
+    "case_arrived",
+    "step_due_tomorrow",
+    "step_overdue",
+    "step_escalated",
+    "notice_due",
+    "notice_urgent",
+    "below_minimum",
+    "summary_due",
+    "summary_overdue",
+];
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -59,10 +72,7 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .null(),
                     )
-                    .check(
-                        Expr::col(Notifications::Kind)
-                            .is_in(ReminderKind::ALL.iter().map(|k| k.as_str().to_owned())),
-                    )
+                    .check(Expr::col(Notifications::Kind).is_in(KINDS.iter().copied()))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_notifications_account")

@@ -19,8 +19,10 @@ mod m20261130_000014_opinions;
 mod m20261203_000015_annual_summaries;
 mod m20261203_000016_room_rules;
 pub(crate) mod m20261204_000017_known_values;
-mod m20261206_000018_notifications;
+pub(crate) mod m20261206_000018_notifications;
 pub(crate) mod m20261207_000019_inspections;
+pub(crate) mod m20261207_000020_room_funding;
+pub(crate) mod m20261207_000021_rectification_reminders;
 
 pub struct Migrator;
 
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_known_values::Migration),
             Box::new(m20261206_000018_notifications::Migration),
             Box::new(m20261207_000019_inspections::Migration),
+            Box::new(m20261207_000020_room_funding::Migration),
+            Box::new(m20261207_000021_rectification_reminders::Migration),
         ]
     }
 }
@@ -65,10 +69,14 @@ mod tests {
     use domain::room::RoomKind;
     use domain::staffing::ConvenerTitle;
 
+    use domain::funding::SpendingCategory;
     use domain::inspection::{Owner, TaskStatus, TaskStep};
+    use domain::reminder::ReminderKind;
 
     use super::m20261204_000017_known_values::KNOWN_VALUES;
     use super::m20261207_000019_inspections::KNOWN_VALUES as INSPECTION_VALUES;
+    use super::m20261207_000020_room_funding::KNOWN_VALUES as FUNDING_VALUES;
+    use super::m20261207_000021_rectification_reminders::KINDS as NOTIFICATION_KINDS;
 
     fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().copied().map(as_str).collect()
@@ -104,6 +112,8 @@ mod tests {
             ("rectification_tasks", "owner") => names(&Owner::ALL, Owner::as_str),
             ("rectification_tasks", "status") => names(&TaskStatus::ALL, TaskStatus::as_str),
             ("rectification_steps", "step") => names(&TaskStep::ALL, TaskStep::as_str),
+            ("notifications", "kind") => names(&ReminderKind::ALL, ReminderKind::as_str),
+            ("room_spending", "category") => names(&SpendingCategory::ALL, SpendingCategory::as_str),
             other => panic!("no domain list for {other:?}"),
         }
     }
@@ -111,7 +121,13 @@ mod tests {
     /// A variant added to a domain enum needs a new migration widening its column's constraint.
     #[test]
     fn the_constrained_values_are_the_domain_values() {
-        for (table, column, values) in KNOWN_VALUES.iter().chain(INSPECTION_VALUES) {
+        let notifications = [("notifications", "kind", NOTIFICATION_KINDS)];
+        for (table, column, values) in KNOWN_VALUES
+            .iter()
+            .chain(INSPECTION_VALUES)
+            .chain(FUNDING_VALUES)
+            .chain(&notifications)
+        {
             assert_eq!(
                 written_by_the_code(table, column),
                 values.to_vec(),

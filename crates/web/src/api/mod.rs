@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod dashboard;
 mod divisions;
+mod funding;
 mod insights;
 mod inspections;
 mod ledgers;
@@ -60,6 +61,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "dashboard", description = "工作概览（X4）：按调用者范围汇总的委员履职、接待、活动、群众意见、满意度与年度总结情况"),
         (name = "rules", description = "工作室制度（R14）：各工作室的制度及其历次版本，区政协发布制度模板供工作室采用"),
         (name = "ledgers", description = "工作室台账（R14）：工作台账、活动台账、群众来访登记、委员进社区履职登记，JSON 或 .xlsx"),
+        (name = "funding", description = "工作经费（R16）：工作室经费列入镇（街）年度预算，登记预算与按类别、日期的支出；不对公众公开"),
         (name = "inspections", description = "检查督导与整改（R15）：市、区政协工作部门检查工作室，检查清单由台账预填，发现的问题形成整改任务，责任方报告、检查部门验收或退回"),
         (name = "notifications", description = "提醒（X5）：案件到达、即将到期与超期、接待公告待张贴、履职次数不足、年度总结待报送"),
     ),
@@ -101,6 +103,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notifications::router())
         .merge(insights::router())
         .merge(inspections::router())
+        .merge(funding::router())
         .merge(annual::router())
         .merge(ledgers::router())
         .merge(room_rules::router())

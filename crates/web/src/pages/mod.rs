@@ -10,6 +10,7 @@ mod audit;
 mod calendar;
 mod dashboard;
 mod divisions;
+mod funding;
 mod insights;
 mod inspections;
 mod ledgers;
@@ -133,6 +134,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/inspections",
             get(inspections::overview).post(inspections::record),
+        )
+        .route("/admin/funding", get(funding::overview))
+        .route(
+            "/admin/rooms/{id}/funding",
+            get(funding::room).post(funding::save),
         )
         .route("/admin/inspections/new", get(inspections::new_form))
         .route("/admin/inspections/{id}", get(inspections::show))
