@@ -57,6 +57,14 @@ const STAFF_PAGES = [
   ['demo-city', 'dashboard-city', '/dashboard?year=2026'],
   ['demo-district', 'dashboard-district', '/dashboard?year=2026'],
   ['demo-street', 'dashboard-street', '/dashboard?year=2026'],
+  ['demo-inspector', 'inspections', '/admin/inspections'],
+  ['demo-inspector', 'inspection-new', '/admin/inspections/new?room_id=5'],
+  ['demo-inspector', 'inspection', '/admin/inspections/1'],
+  ['demo-staff', 'rectifications', '/admin/rectifications'],
+  ['demo-staff', 'rectification', '/admin/rectifications/1'],
+  ['demo-inspector', 'rectification-review', '/admin/rectifications/3'],
+  ['demo-district', 'funding', '/admin/funding'],
+  ['demo-street', 'room-funding', '/admin/rooms/1/funding'],
 ];
 
 let browser;

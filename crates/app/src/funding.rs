@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use domain::authz::Role;
 use domain::calendar::Year;
 use domain::funding::{self, FundingTotals, Spending, SpendingInput};
+pub use store::funding::FundingBase;
 use store::funding::FundingRecord;
 
 use crate::access::{Acting, forbidden, not_visible, room_place};
@@ -49,6 +50,8 @@ pub struct FundingOverview {
 pub struct FundingInput {
     pub budget_yuan: f64,
     pub spent: Vec<SpendingInput>,
+    /// What the editor read: pages always say; an API caller may leave it out (last write wins).
+    pub base: FundingBase,
 }
 
 fn view_of(room: Room, year: i32, record: Option<FundingRecord>, may_keep: bool) -> FundingView {
@@ -137,9 +140,15 @@ impl App {
         }
         let line = funding::check_funding(year, input.budget_yuan, &input.spent, self.clock().today())
             .map_err(|err| AppError::invalid(err.field, err.message))?;
-        self.store()
-            .save_room_funding(&acting.who(), &room, year, &line, self.clock().now())
+        let saved = self
+            .store()
+            .save_room_funding(&acting.who(), &room, year, &line, input.base, self.clock().now())
             .await?;
+        if !saved {
+            return Err(AppError::Conflict(
+                "这个工作室的经费刚被他人修改：请刷新页面，核对后再保存".into(),
+            ));
+        }
         self.room_funding(acting, room_id, year).await
     }
 

@@ -352,7 +352,9 @@ impl App {
             .map(|ids| ids.len())
             .sum::<usize>();
         let members = store.room_members(room.id).await?.len();
-        let sessions = store.sessions_in_rooms(&[room.id], from, date).await?;
+        // Sessions a little after the day too: their notices may already be due by it (T-3).
+        let notices_until = date.checked_add_days(chrono::Days::new(21)).unwrap_or(date);
+        let sessions = store.sessions_in_rooms(&[room.id], from, notices_until).await?;
         let mut facts = RoomFacts {
             staff_accounts: count(staff),
             members_serving: count(members),
@@ -401,10 +403,13 @@ impl App {
         let beijing = crate::clock::beijing();
         for case in store.cases_in_scope(&room_scope).await? {
             let received = case.received_at.with_timezone(&beijing).date_naive();
-            if received < from || received > date {
+            if received > date {
                 continue;
             }
-            facts.cases += 1;
+            // The year's cases are counted; a late one is pressed whatever year it came in.
+            if received >= from {
+                facts.cases += 1;
+            }
             let late = case.state != CaseState::Closed
                 && case
                     .due_on
@@ -552,7 +557,9 @@ impl App {
         if !Self::may_take_step(acting, step, &task) {
             return Err(AppError::Forbidden(match step {
                 TaskStep::Report => format!("这项整改由{}负责报告整改情况", task.owner.label_zh()),
-                TaskStep::Accept | TaskStep::Return => "整改验收由进行检查的政协工作部门办理".into(),
+                TaskStep::Accept | TaskStep::Return => {
+                    "整改验收由负责检查该工作室的市、区政协工作部门办理".into()
+                }
             }));
         }
         let next = inspection::next_task_status(task.status, step)

@@ -129,7 +129,10 @@ impl App {
             )
             .await?;
         let ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
-        let steps = self.store().rectification_steps(&ids).await?;
+        let mut steps: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for step in self.store().rectification_steps(&ids).await? {
+            *steps.entry(step.task_id).or_default() += 1;
+        }
         let rooms: std::collections::HashMap<i64, String> = self
             .store()
             .rooms_in_scope(&Scope::City)
@@ -148,7 +151,7 @@ impl App {
                 owner: t.owner,
                 status: t.status,
                 due: t.due_date,
-                steps: steps.iter().filter(|s| s.task_id == t.id).count(),
+                steps: steps.get(&t.id).copied().unwrap_or(0),
             })
             .collect())
     }

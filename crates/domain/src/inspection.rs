@@ -15,6 +15,8 @@ use crate::text;
 pub const TEXT_MAX: usize = 1000;
 /// Most findings one inspection records.
 pub const FINDINGS_MAX: usize = 30;
+/// How long after the inspection it may be recorded.
+pub const LONGEST_BACKDATING_DAYS: u64 = 60;
 /// How far after the inspection a rectification may be due.
 pub const LONGEST_RECTIFICATION_DAYS: u64 = 366;
 
@@ -279,7 +281,8 @@ pub struct Finding {
     pub due_date: NaiveDate,
 }
 
-/// Checks the inspection's day and its findings: the day not in the future, each finding with a text,
+/// Checks the inspection's day and its findings: the day not in the future nor more than
+/// [`LONGEST_BACKDATING_DAYS`] past, each finding with a text,
 /// a known owner and a due day after the inspection and within [`LONGEST_RECTIFICATION_DAYS`].
 pub fn check_findings(
     inspected_on: NaiveDate,
@@ -290,6 +293,17 @@ pub fn check_findings(
         return Err(FieldError::new(
             "date",
             "检查日期不能晚于今天：请在检查之后再登记",
+        ));
+    }
+    // The checklist is counted from the records as they stand now, so an inspection is recorded
+    // while they still describe its day.
+    let earliest = today
+        .checked_sub_days(Days::new(LONGEST_BACKDATING_DAYS))
+        .unwrap_or(today);
+    if inspected_on < earliest {
+        return Err(FieldError::new(
+            "date",
+            format!("检查日期不能早于 {earliest}：请在检查后 {LONGEST_BACKDATING_DAYS} 天内登记"),
         ));
     }
     if findings.len() > FINDINGS_MAX {
@@ -611,6 +625,9 @@ mod tests {
             assert!(err.message.contains(says), "{}", err.message);
         }
         assert_eq!(check_findings(day(12, 1), today, &[]).unwrap_err().field, "date");
+        let long_ago = check_findings(day(9, 30), today, &[]).unwrap_err();
+        assert!(long_ago.message.contains("60 天内登记"), "{}", long_ago.message);
+        assert!(check_findings(day(10, 1), today, &[]).is_ok());
     }
 
     #[test]

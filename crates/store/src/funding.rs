@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use domain::authz::Scope;
 use domain::funding::{FundingLine, Spending, SpendingCategory};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -18,6 +19,17 @@ use crate::error::stored;
 use crate::scope::{PlaceColumns, place_condition};
 use crate::units::Room;
 use crate::{Store, StoreError};
+
+/// What a save expects to find, so two people editing one line cannot silently undo each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundingBase {
+    /// Whatever is there (an API caller that sent no `based_on`).
+    Any,
+    /// No line yet.
+    Fresh,
+    /// The line as last saved at this time.
+    SavedAt(DateTime<Utc>),
+}
 
 /// A room's line for a year as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,22 +101,39 @@ impl Store {
             .collect())
     }
 
-    /// Saves a room's line of `year`: the budget and the whole spending list, replacing what was there.
+    /// Saves a room's line of `year`: the budget and the whole spending list, replacing what was there;
+    /// `false` (nothing written) when the line is no longer what `base` says the editor read.
     pub async fn save_room_funding(
         &self,
         who: &Who,
         room: &Room,
         year: i32,
         line: &FundingLine,
+        base: FundingBase,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let txn = self.write.begin().await?;
         let existing = room_funding::Entity::find()
             .filter(room_funding::Column::RoomId.eq(room.id))
             .filter(room_funding::Column::Year.eq(year))
+            .lock_exclusive()
             .one(&txn)
             .await?;
+        let as_read = match (base, &existing) {
+            (FundingBase::Any, _) | (FundingBase::Fresh, None) => true,
+            (FundingBase::SavedAt(at), Some(row)) => row.updated_at == at,
+            _ => false,
+        };
+        if !as_read {
+            txn.rollback().await?;
+            return Ok(false);
+        }
         let before = existing.as_ref().map(|r| r.budget_fen);
+        // `updated_at` is the line's version: strictly later than the last save even when two land in
+        // the same instant (or under a pinned clock), so a stale base never matches.
+        let now = existing
+            .as_ref()
+            .map_or(now, |r| now.max(r.updated_at + chrono::Duration::microseconds(1)));
         let id = match existing {
             Some(row) => {
                 let id = row.id;
@@ -166,6 +195,6 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(())
+        Ok(true)
     }
 }

@@ -108,6 +108,26 @@ async fn the_street_keeps_the_line_and_the_district_sees_the_gaps(db: TestDataba
     assert_eq!(saved["spent"].as_array().unwrap().len(), 3);
     assert_eq!(funding(&app, &district).await["budget"], 32000.25);
 
+    // Two editors: a save based on what one read lands once; the same stale base is refused (409),
+    // as is a "new line" when one exists, and nothing changes.
+    let read = funding(&app, &district).await;
+    let base = read["updated_at"].clone();
+    let edit = |budget: f64, based_on: Value| json!({ "budget": budget, "spent": read["spent"], "based_on": based_on });
+    let (status, body) = call(
+        &app,
+        &district,
+        Method::PUT,
+        HONGQIAO,
+        Some(edit(33000.0, base.clone())),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&app, &street, Method::PUT, HONGQIAO, Some(edit(1.0, base))).await;
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = call(&app, &street, Method::PUT, HONGQIAO, Some(edit(1.0, Value::Null))).await;
+    assert_eq!(status, 409);
+    assert_eq!(funding(&app, &street).await["budget"], 33000.0);
+
     // Who: the city reads but does not enter; the room's staff, members, departments and other
     // districts see nothing; nobody signed out either.
     let (status, _) = call(&app, &app.token("demo-city").await, Method::GET, HONGQIAO, None).await;
@@ -145,13 +165,17 @@ async fn the_street_edits_the_line_on_its_page(db: TestDatabase) {
     let page = get_text(&street, &app.url("/admin/rooms/1/funding?year=2026")).await;
     assert!(page.contains("接待室桌椅和资料柜"), "{page}");
     let csrf = hidden_value(&page, "csrf");
+    let based_on = hidden_value(&page, "based_on");
+    assert!(!based_on.is_empty(), "the form says which save it shows");
     let post = |fields: Vec<(&'static str, &'static str)>| {
         let client = street.clone();
         let url = app.url("/admin/rooms/1/funding");
         let csrf = csrf.clone();
+        let based_on = based_on.clone();
         async move {
             let mut form: Vec<(&str, String)> = fields.into_iter().map(|(k, v)| (k, v.to_owned())).collect();
             form.push(("csrf", csrf));
+            form.push(("based_on", based_on));
             client.post(url).form(&form).send().await.unwrap()
         }
     };

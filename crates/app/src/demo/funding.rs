@@ -44,6 +44,7 @@ impl App {
                     spend(on(6, 18), 1_250.5, "publicity", "政策宣讲展板印制"),
                     spend(on(10, 21), 960.0, "activities", "居民协商议事会茶水和资料"),
                 ],
+                base: crate::funding::FundingBase::Fresh,
             },
         )
         .await?;
@@ -54,6 +55,7 @@ impl App {
             &FundingInput {
                 budget_yuan: 20_000.0,
                 spent: vec![spend(on(5, 12), 2_300.0, "venue", "联络站场地改造分摊")],
+                base: crate::funding::FundingBase::Fresh,
             },
         )
         .await?;

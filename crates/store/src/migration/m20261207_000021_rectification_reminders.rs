@@ -1,6 +1,7 @@
 //! Widens `notifications.kind` for the rectification reminders (整改, R15). PostgreSQL swaps the CHECK
 //! constraint; SQLite cannot alter one, so the table is rebuilt with the new list, its rows copied and
-//! its indexes made again, in the migration's transaction.
+//! its indexes made again — in one transaction on both (sea-orm-migration wraps only PostgreSQL by
+//! default; SQLite's DDL is transactional too), so a crash midway leaves the old table intact.
 
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
@@ -94,6 +95,10 @@ async fn postgres_swap(manager: &SchemaManager<'_>, kinds: &[&str]) -> Result<()
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         match manager.get_database_backend() {
             DbBackend::Sqlite => sqlite_rebuild(manager, KINDS).await,

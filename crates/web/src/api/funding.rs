@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use app::funding::{FundingInput, FundingOverview, FundingView};
+use app::funding::{FundingBase, FundingInput, FundingOverview, FundingView};
 use domain::funding::SpendingInput;
 
 use crate::AppState;
@@ -115,6 +115,24 @@ pub struct FundingInputJson {
     /// Every spending of the year: the list replaces what was stored.
     #[serde(default)]
     spent: Vec<SpendingJson>,
+    /// The `updated_at` the caller read (`null` for a room with no line yet): when the line changed
+    /// since, the save answers 409 instead of undoing that change. Left out: last write wins.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    based_on: BasedOn,
+}
+
+/// `based_on` as sent: left out, or given (`null` for "no line yet").
+#[derive(Default)]
+enum BasedOn {
+    #[default]
+    Missing,
+    Given(Option<DateTime<Utc>>),
+}
+
+/// A field that is present (even as `null`) is given; a missing one stays missing by `default`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BasedOn, D::Error> {
+    Option::<DateTime<Utc>>::deserialize(d).map(BasedOn::Given)
 }
 
 /// A room's funding of a year (the town/street lead over it, its district, the city general office).
@@ -158,6 +176,11 @@ async fn put_funding(
                 note: s.note,
             })
             .collect(),
+        base: match body.based_on {
+            BasedOn::Missing => FundingBase::Any,
+            BasedOn::Given(None) => FundingBase::Fresh,
+            BasedOn::Given(Some(at)) => FundingBase::SavedAt(at),
+        },
     };
     Ok(ApiJson(
         (&state

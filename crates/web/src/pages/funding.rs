@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::AppError;
-use app::funding::{FundingInput, FundingOverview, FundingView, parse_spending_date};
+use app::funding::{FundingBase, FundingInput, FundingOverview, FundingView, parse_spending_date};
 use domain::funding::{MAX_LINES, SpendingCategory, SpendingInput, format_yuan, parse_yuan};
 
 use super::activities::{YearOnly, parse_year};
@@ -79,6 +79,13 @@ pub(super) struct RoomPage {
 }
 
 impl RoomPage {
+    /// The last save the form is based on, exactly as stored (empty while there is no line).
+    fn based_on(&self) -> String {
+        self.view.updated.as_ref().map_or_else(String::new, |(at, _)| {
+            at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        })
+    }
+
     #[expect(
         clippy::unused_self,
         clippy::trivially_copy_pass_by_ref,
@@ -215,9 +222,19 @@ fn funding_input(form: &HashMap<String, String>) -> Result<FundingInput, AppErro
             note: note.to_owned(),
         });
     }
+    // The page always says what it showed: the line's last save, or none yet.
+    let base = match get("based_on").trim() {
+        "" => FundingBase::Fresh,
+        raw => FundingBase::SavedAt(
+            chrono::DateTime::parse_from_rfc3339(raw)
+                .map_err(|_| AppError::invalid("based_on", "页面已过期，请刷新后再保存"))?
+                .with_timezone(&chrono::Utc),
+        ),
+    };
     Ok(FundingInput {
         budget_yuan: budget,
         spent,
+        base,
     })
 }
 
