@@ -65,6 +65,8 @@ const STAFF_PAGES = [
   ['demo-inspector', 'rectification-review', '/admin/rectifications/3'],
   ['demo-district', 'funding', '/admin/funding'],
   ['demo-street', 'room-funding', '/admin/rooms/1/funding'],
+  ['demo-member', 'support-requests', '/admin/support-requests'],
+  ['demo-district', 'support-request', '/admin/support-requests/1'],
 ];
 
 let browser;

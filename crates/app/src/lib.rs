@@ -25,6 +25,7 @@ pub mod rooms;
 pub mod roster;
 pub mod sessions;
 pub mod staffing;
+pub mod support;
 pub mod units;
 pub mod workbench;
 

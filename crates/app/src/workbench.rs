@@ -200,6 +200,27 @@ impl App {
                 }
             }
         }
+        // Support requests (R12) waiting on the caller: the district's to answer, the member's to confirm.
+        if Self::sees_support_requests(acting) && !matches!(acting.scope(), Scope::City) {
+            let waiting = self
+                .support_requests(acting)
+                .await?
+                .into_iter()
+                .filter(|r| !r.actions.is_empty())
+                .count();
+            if waiting > 0 {
+                tasks.push(Task {
+                    label: if matches!(acting.scope(), Scope::Member { .. }) {
+                        format!("区政协答复了您的 {waiting} 项履职支持请求，请确认或追问")
+                    } else {
+                        format!("{waiting} 项委员履职支持请求待答复")
+                    },
+                    count: waiting,
+                    href: "/admin/support-requests".into(),
+                    urgent: false,
+                });
+            }
+        }
         tasks.sort_by_key(|t| !t.urgent);
         Ok(tasks)
     }

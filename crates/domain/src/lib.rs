@@ -23,6 +23,7 @@ pub mod room_rules;
 pub mod roster;
 pub mod staffing;
 pub mod step;
+pub mod support;
 pub mod text;
 
 /// Why a submitted value was refused, naming the field it is about (pages show the message beside the

@@ -24,6 +24,7 @@ pub mod scope;
 pub mod sessions;
 pub mod settings;
 pub mod staffing;
+pub mod support;
 pub mod units;
 
 pub use connect::{

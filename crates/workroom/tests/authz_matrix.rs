@@ -1042,6 +1042,51 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/admin/rooms/1/funding",
             [LOGIN, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403],
         ),
+        // Members' support requests (R12): the member asks, confirms and asks again; the district
+        // answers; the city reads every district's.
+        row(
+            Method::GET,
+            "/api/v1/support-requests",
+            [401, 200, 200, 403, 403, 200, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/support-requests/1",
+            [401, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/support-requests",
+            json!({ "kind": "guidance", "text": "矩阵 {who}", "room_id": 1 }),
+            [401, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/support-requests/2/answer",
+            json!({ "text": "矩阵 {who}" }),
+            [401, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/support-requests/1/confirm",
+            [401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/support-requests/2/ask-again",
+            json!({ "text": "矩阵 {who}" }),
+            [401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/support-requests",
+            [LOGIN, 200, 200, 403, 403, 200, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/support-requests/1",
+            [LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
         // Last: each caller ends its own token.
         row(
             Method::POST,

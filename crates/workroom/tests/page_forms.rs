@@ -98,6 +98,11 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("/admin/rectifications/1", &[("step", "accept")]),
     (
+        "/admin/support-requests",
+        &[("kind", "guidance"), ("room_id", "1"), ("text", "探针")],
+    ),
+    ("/admin/support-requests/1", &[("step", "confirm")]),
+    (
         "/admin/rooms/1/funding",
         &[("year", "2026"), ("rows", "0"), ("budget", "1")],
     ),

@@ -40,3 +40,5 @@ pub mod rule_set;
 pub mod rule_version;
 pub mod session;
 pub mod setting;
+pub mod support_message;
+pub mod support_request;

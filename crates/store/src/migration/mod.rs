@@ -23,6 +23,7 @@ pub(crate) mod m20261206_000018_notifications;
 pub(crate) mod m20261207_000019_inspections;
 pub(crate) mod m20261207_000020_room_funding;
 pub(crate) mod m20261207_000021_rectification_reminders;
+pub(crate) mod m20261207_000022_support_requests;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_inspections::Migration),
             Box::new(m20261207_000020_room_funding::Migration),
             Box::new(m20261207_000021_rectification_reminders::Migration),
+            Box::new(m20261207_000022_support_requests::Migration),
         ]
     }
 }
@@ -72,11 +74,13 @@ mod tests {
     use domain::funding::SpendingCategory;
     use domain::inspection::{Owner, TaskStatus, TaskStep};
     use domain::reminder::ReminderKind;
+    use domain::support::{SupportKind, SupportStatus, SupportStep};
 
     use super::m20261204_000017_known_values::KNOWN_VALUES;
     use super::m20261207_000019_inspections::KNOWN_VALUES as INSPECTION_VALUES;
     use super::m20261207_000020_room_funding::KNOWN_VALUES as FUNDING_VALUES;
     use super::m20261207_000021_rectification_reminders::KINDS as NOTIFICATION_KINDS;
+    use super::m20261207_000022_support_requests::KNOWN_VALUES as SUPPORT_VALUES;
 
     fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().copied().map(as_str).collect()
@@ -112,6 +116,9 @@ mod tests {
             ("rectification_tasks", "owner") => names(&Owner::ALL, Owner::as_str),
             ("rectification_tasks", "status") => names(&TaskStatus::ALL, TaskStatus::as_str),
             ("rectification_steps", "step") => names(&TaskStep::ALL, TaskStep::as_str),
+            ("support_requests", "kind") => names(&SupportKind::ALL, SupportKind::as_str),
+            ("support_requests", "status") => names(&SupportStatus::ALL, SupportStatus::as_str),
+            ("support_messages", "step") => names(&SupportStep::ALL, SupportStep::as_str),
             ("notifications", "kind") => names(&ReminderKind::ALL, ReminderKind::as_str),
             ("room_spending", "category") => names(&SpendingCategory::ALL, SpendingCategory::as_str),
             other => panic!("no domain list for {other:?}"),
@@ -126,6 +133,7 @@ mod tests {
             .iter()
             .chain(INSPECTION_VALUES)
             .chain(FUNDING_VALUES)
+            .chain(SUPPORT_VALUES)
             .chain(&notifications)
         {
             assert_eq!(

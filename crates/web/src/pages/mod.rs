@@ -23,6 +23,7 @@ mod rooms;
 mod roster;
 mod sessions;
 mod staffing;
+mod support;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -134,6 +135,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/inspections",
             get(inspections::overview).post(inspections::record),
+        )
+        .route("/admin/support-requests", get(support::list).post(support::ask))
+        .route(
+            "/admin/support-requests/{id}",
+            get(support::show).post(support::act),
         )
         .route("/admin/funding", get(funding::overview))
         .route(
