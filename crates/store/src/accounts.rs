@@ -576,3 +576,17 @@ fn to_session(row: &session::Model) -> LoginSession {
         expires_at: row.expires_at,
     }
 }
+
+/// The name a step shows: the account's display name when it has one, else what acted.
+pub(crate) async fn display_name<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    who: &Who,
+) -> Result<String, StoreError> {
+    Ok(match who.account_id {
+        Some(id) => account::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map_or_else(|| who.label.clone(), |a| a.display_name),
+        None => who.label.clone(),
+    })
+}

@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{account, inspection, rectification_step, rectification_task};
+use crate::entity::{inspection, rectification_step, rectification_task};
 use crate::error::{corrupt, stored};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Store, StoreError};
@@ -125,17 +125,6 @@ fn task_place() -> PlaceColumns<rectification_task::Column> {
         street: Some(rectification_task::Column::StreetId),
         room: Some(rectification_task::Column::RoomId),
     }
-}
-
-/// The name a step shows: the account's display name when it has one, else what acted.
-async fn display_name<C: sea_orm::ConnectionTrait>(db: &C, who: &Who) -> Result<String, StoreError> {
-    Ok(match who.account_id {
-        Some(id) => account::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map_or_else(|| who.label.clone(), |a| a.display_name),
-        None => who.label.clone(),
-    })
 }
 
 impl Store {
@@ -335,7 +324,7 @@ impl Store {
             step: Set(step.as_str().to_owned()),
             text: Set(text.to_owned()),
             actor_account_id: Set(who.account_id),
-            actor_name: Set(display_name(&txn, who).await?),
+            actor_name: Set(crate::accounts::display_name(&txn, who).await?),
             at: Set(now),
             ..Default::default()
         }
@@ -365,6 +354,6 @@ impl Store {
 
     /// The display name of an account (the inspector's name on the record).
     pub async fn display_name_of(&self, who: &Who) -> Result<String, StoreError> {
-        display_name(&self.read, who).await
+        crate::accounts::display_name(&self.read, who).await
     }
 }

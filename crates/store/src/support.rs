@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{account, support_message, support_request};
+use crate::entity::{support_message, support_request};
 use crate::error::{corrupt, stored};
 use crate::units::Room;
 use crate::{Store, StoreError};
@@ -46,16 +46,6 @@ pub enum SupportFilter {
     Member(i64),
     District(i64),
     All,
-}
-
-async fn name_of<C: sea_orm::ConnectionTrait>(db: &C, who: &Who) -> Result<String, StoreError> {
-    Ok(match who.account_id {
-        Some(id) => account::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map_or_else(|| who.label.clone(), |a| a.display_name),
-        None => who.label.clone(),
-    })
 }
 
 fn audit_action(step: SupportStep) -> &'static str {
@@ -154,7 +144,7 @@ impl Store {
             step: Set(SupportStep::Ask.as_str().to_owned()),
             text: Set(text.to_owned()),
             actor_account_id: Set(who.account_id),
-            actor_name: Set(name_of(&txn, who).await?),
+            actor_name: Set(crate::accounts::display_name(&txn, who).await?),
             at: Set(now),
             ..Default::default()
         }
@@ -223,7 +213,7 @@ impl Store {
             step: Set(step.as_str().to_owned()),
             text: Set(text.to_owned()),
             actor_account_id: Set(who.account_id),
-            actor_name: Set(name_of(&txn, who).await?),
+            actor_name: Set(crate::accounts::display_name(&txn, who).await?),
             at: Set(now),
             ..Default::default()
         }
