@@ -16,7 +16,7 @@ use domain::funding::{MAX_LINES, SpendingCategory, SpendingInput, format_yuan, p
 use super::activities::{YearOnly, parse_year};
 use crate::AppState;
 use crate::auth::PageCaller;
-use crate::error::{PageError, status_of};
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
@@ -258,13 +258,11 @@ pub(super) async fn save(
     match outcome {
         Ok(_) => Redirect::to(&format!("/admin/rooms/{id}/funding?year={year}&saved=1")).into_response(),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = status_of(&err);
             match app.room_funding(&acting, id, year).await {
-                Ok(view) => (
-                    status,
+                Ok(view) => form_again(
+                    &err,
                     RoomPage::new(page, view, Some(&form), err.to_string(), false),
-                )
-                    .into_response(),
+                ),
                 Err(other) => PageError::new(page, other).into_response(),
             }
         }

@@ -21,7 +21,7 @@ use domain::inspection::{CheckDecision, FindingInput, Owner, TaskStep};
 use super::activities::{YearOnly, parse_year};
 use crate::AppState;
 use crate::auth::PageCaller;
-use crate::error::{PageError, status_of};
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
@@ -242,7 +242,6 @@ pub(super) async fn record(
     match outcome {
         Ok(id) => Redirect::to(&format!("/admin/inspections/{id}?recorded=1")).into_response(),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = status_of(&err);
             let room_id = form.get("room_id").and_then(|r| r.trim().parse::<i64>().ok());
             let date = form
                 .get("date")
@@ -253,11 +252,10 @@ pub(super) async fn record(
                 return PageError::new(page, err).into_response();
             };
             match app.inspection_checklist(&acting, room_id, date).await {
-                Ok(draft) => (
-                    status,
+                Ok(draft) => form_again(
+                    &err,
                     NewInspectionPage::new(page, draft, Some(&form), err.to_string()),
-                )
-                    .into_response(),
+                ),
                 Err(_) => PageError::new(page, err).into_response(),
             }
         }
@@ -404,10 +402,9 @@ pub(super) async fn task_act(
     match outcome {
         Ok(_) => Redirect::to(&format!("/admin/rectifications/{id}")).into_response(),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = status_of(&err);
             match app.rectification(&acting, id).await {
-                Ok(view) => (
-                    status,
+                Ok(view) => form_again(
+                    &err,
                     TaskPage {
                         page,
                         view,
@@ -418,8 +415,7 @@ pub(super) async fn task_act(
                             form.text
                         },
                     },
-                )
-                    .into_response(),
+                ),
                 Err(other) => PageError::new(page, other).into_response(),
             }
         }

@@ -14,7 +14,7 @@ use domain::support::{SupportKind, SupportStep};
 
 use crate::AppState;
 use crate::auth::PageCaller;
-use crate::error::{PageError, status_of};
+use crate::error::{PageError, form_again};
 use crate::extract::{CsrfForm, PagePath};
 use crate::layout::PageContext;
 
@@ -95,9 +95,8 @@ pub(super) async fn ask(
     match outcome {
         Ok(id) => Redirect::to(&format!("/admin/support-requests/{id}")).into_response(),
         Err(err @ AppError::Invalid { .. }) => {
-            let status = status_of(&err);
             match list_page(&state, page, &acting, form, err.to_string()).await {
-                Ok(listing) => (status, listing).into_response(),
+                Ok(listing) => form_again(&err, listing),
                 Err(other) => other.into_response(),
             }
         }
@@ -172,18 +171,16 @@ pub(super) async fn act(
     match outcome {
         Ok(_) => Redirect::to(&format!("/admin/support-requests/{id}")).into_response(),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let status = status_of(&err);
             match state.app.support_request(&acting, id).await {
-                Ok(view) => (
-                    status,
+                Ok(view) => form_again(
+                    &err,
                     RequestPage {
                         page,
                         view,
                         error: err.to_string(),
                         typed: form.text,
                     },
-                )
-                    .into_response(),
+                ),
                 Err(other) => PageError::new(page, other).into_response(),
             }
         }
