@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use domain::authz::Scope;
-use domain::insights::{DraftSource, clusters, draft_social_report, redact_contact};
+use domain::insights::{
+    DraftSource, Grouping, bcubed, clusters_with, draft_social_report, features, redact_contact,
+};
 use jieba_rs::Jieba;
 use store::opinions::OpinionText;
 
@@ -26,6 +28,8 @@ const EXCERPT_CHARS: usize = 80;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConcentratedOpinions {
     pub opinion_ids: Vec<i64>,
+    /// The matter in words a member would write (加装电梯).
+    pub matter: String,
     pub keywords: Vec<String>,
     /// The rooms that heard them, by name.
     pub rooms: Vec<String>,
@@ -61,8 +65,20 @@ fn month_label(day: NaiveDate) -> String {
 
 /// Groups `texts` (in the order received; `clusters` gives ids ascending) and writes each group's draft; `room_names` by room id.
 pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) -> Vec<ConcentratedOpinions> {
-    let segmented: Vec<(i64, Vec<String>)> = texts.iter().map(|t| (t.id, words(&t.content))).collect();
-    clusters(&segmented)
+    group_opinions_with(&Grouping::CHOSEN, texts, room_names)
+}
+
+/// `group_opinions` with another way of grouping, to measure it against the chosen one.
+pub fn group_opinions_with(
+    grouping: &Grouping,
+    texts: &[OpinionText],
+    room_names: &HashMap<i64, String>,
+) -> Vec<ConcentratedOpinions> {
+    let segmented: Vec<(i64, Vec<domain::insights::Feature>)> = texts
+        .iter()
+        .map(|t| (t.id, features(&t.content, &words(&t.content))))
+        .collect();
+    clusters_with(grouping, &segmented)
         .into_iter()
         .map(|cluster| {
             // In the order received, so the excerpts run from the earliest.
@@ -89,6 +105,7 @@ pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) 
                 .collect();
             let (first_month, last_month) = (month_label(first), month_label(last));
             let (draft_title, draft_text) = draft_social_report(&DraftSource {
+                matter: &cluster.matter,
                 keywords: &cluster.keywords,
                 count: cluster.ids.len(),
                 rooms: &rooms,
@@ -98,6 +115,7 @@ pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) 
             });
             ConcentratedOpinions {
                 opinion_ids: cluster.ids,
+                matter: cluster.matter,
                 keywords: cluster.keywords,
                 rooms,
                 first_received: first,
@@ -108,6 +126,82 @@ pub fn group_opinions(texts: &[OpinionText], room_names: &HashMap<i64, String>) 
             }
         })
         .collect()
+}
+
+/// A set of opinions a person has grouped (`{"opinions": [{"matter", "room", "month", "text"}]}`, a
+/// `null` matter for one that stands alone), as the evaluation in tests and bench/ reads it.
+#[derive(Debug, serde::Deserialize)]
+pub struct LabelledSet {
+    pub opinions: Vec<LabelledOpinion>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct LabelledOpinion {
+    pub matter: Option<String>,
+    pub room: i64,
+    pub month: u32,
+    pub text: String,
+}
+
+/// How a grouping did on a labelled set.
+#[derive(Debug)]
+pub struct Evaluation {
+    pub opinions: usize,
+    pub matters: usize,
+    /// The groups found, and the person's matter (`None`: alone) of each opinion by id.
+    pub groups: Vec<ConcentratedOpinions>,
+    pub matter_of: HashMap<i64, Option<String>>,
+    /// B-cubed precision and recall.
+    pub precision: f64,
+    pub recall: f64,
+}
+
+impl LabelledSet {
+    /// Groups the set as the store would give it (ids in the order received, each on its month's
+    /// 10th) and scores the groups against the person's.
+    pub fn evaluate(self, grouping: &Grouping) -> Evaluation {
+        let mut rows: Vec<(usize, LabelledOpinion)> = self.opinions.into_iter().enumerate().collect();
+        rows.sort_by_key(|(i, o)| (o.month, *i));
+        let mut matter_of = HashMap::new();
+        let texts: Vec<OpinionText> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(n, (_, o))| {
+                let id = i64::try_from(n).unwrap_or(i64::MAX) + 1;
+                matter_of.insert(id, o.matter);
+                OpinionText {
+                    id,
+                    room_id: o.room,
+                    content: o.text,
+                    contact_name: "（已匿名）".to_owned().into(),
+                    received_at: chrono::Utc
+                        .with_ymd_and_hms(2026, o.month.clamp(1, 12), 10, 2, 0, 0)
+                        .single()
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let rooms: HashMap<i64, String> = texts
+            .iter()
+            .map(|t| (t.room_id, format!("工作室{}", t.room_id)))
+            .collect();
+        let groups = group_opinions_with(grouping, &texts, &rooms);
+        let found: Vec<Vec<i64>> = groups.iter().map(|g| g.opinion_ids.clone()).collect();
+        let truth: Vec<(i64, Option<&str>)> = texts
+            .iter()
+            .map(|t| (t.id, matter_of[&t.id].as_deref()))
+            .collect();
+        let (precision, recall) = bcubed(&found, &truth);
+        let matters = matter_of.values().flatten().collect::<BTreeSet<_>>().len();
+        Evaluation {
+            opinions: texts.len(),
+            matters,
+            groups,
+            matter_of,
+            precision,
+            recall,
+        }
+    }
 }
 
 fn refuse_departments(scope: &Scope) -> Result<(), AppError> {
@@ -231,8 +325,9 @@ mod tests {
         assert!(
             parking
                 .draft_text
-                .contains("2026年3月至2026年9月，北京街、洪桥共收到群众反映3件")
+                .contains("2026年3月至2026年9月，北京街、洪桥共收到群众反映停车问题3件")
         );
-        assert!(parking.draft_title.starts_with("关于群众集中反映"));
+        assert_eq!(parking.matter, "停车");
+        assert_eq!(parking.draft_title, "关于群众集中反映停车问题的情况和建议");
     }
 }

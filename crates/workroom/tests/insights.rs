@@ -1,5 +1,5 @@
 //! Concentrated opinions (X6) on both databases: the demo's parking concern heard at 洪桥 and 华乐街 over
-//! the year is one group for the district and the city, only 洪桥's part for its staff and member, nothing
+//! the year is one group for the district and the city (beside the elderly canteen), only 洪桥's part for its staff and member, nothing
 //! for another district; departments are refused; no resident's details in a group; the draft
 //! 社情民意信息 comes back as a Word document a reader opens, from the API and from the page.
 
@@ -62,7 +62,17 @@ async fn similar_opinions_are_grouped_in_each_callers_rooms(db: TestDatabase) {
             .unwrap()
             .starts_with("一、基本情况\n2026年3月至2026年11月")
     );
-    // The long-ago meal and the unrelated cases of today are not part of it; no resident's details.
+    assert_eq!(parking["matter"], "停车", "{parking}");
+    // The district sees more than one matter: the elderly canteen, heard at 洪桥 in spring and at 华乐街
+    // now, in other words each time.
+    let matters: Vec<&str> = district
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["matter"].as_str().unwrap())
+        .collect();
+    assert!(matters.contains(&"长者饭堂和养老服务"), "{matters:?}");
+    // The unrelated cases of today are not part of the parking group; no resident's details.
     let text = district.to_string();
     for private in ["演示来访人", "林先生", "13912345678", "三眼井社区\""] {
         assert!(!text.contains(private), "{private} in {text}");

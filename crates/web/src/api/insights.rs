@@ -33,6 +33,8 @@ pub struct DraftJson {
 pub struct ClusterJson {
     size: usize,
     opinion_ids: Vec<i64>,
+    /// The matter in words a member would write (加装电梯).
+    matter: String,
     keywords: Vec<String>,
     rooms: Vec<String>,
     first_received: NaiveDate,
@@ -48,6 +50,7 @@ impl From<ConcentratedOpinions> for ClusterJson {
         Self {
             size: c.opinion_ids.len(),
             opinion_ids: c.opinion_ids,
+            matter: c.matter,
             keywords: c.keywords,
             rooms: c.rooms,
             first_received: c.first_received,
