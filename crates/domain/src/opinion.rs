@@ -215,6 +215,9 @@ pub enum ActionKind {
     AnswerOnSpot,
     ReferToStreet,
     SendToPetition,
+    /// 指定委员跟进: room staff name the member who takes the case up (as a proposal or a 社情民意信息),
+    /// without moving it.
+    AssignMember,
     Instruct,
     ForwardToDistrict,
     RecordHandling,
@@ -232,11 +235,12 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 15] = [
+    pub const ALL: [ActionKind; 16] = [
         Self::ScreenOut,
         Self::AnswerOnSpot,
         Self::ReferToStreet,
         Self::SendToPetition,
+        Self::AssignMember,
         Self::Instruct,
         Self::ForwardToDistrict,
         Self::RecordHandling,
@@ -256,6 +260,7 @@ impl ActionKind {
             Self::AnswerOnSpot => "answer_on_spot",
             Self::ReferToStreet => "refer_to_street",
             Self::SendToPetition => "send_to_petition",
+            Self::AssignMember => "assign_member",
             Self::Instruct => "instruct",
             Self::ForwardToDistrict => "forward_to_district",
             Self::RecordHandling => "record_handling",
@@ -280,6 +285,7 @@ impl ActionKind {
             Self::AnswerOnSpot => "当场答复",
             Self::ReferToStreet => "转街道（镇）负责人",
             Self::SendToPetition => "转信访部门",
+            Self::AssignMember => "指定委员跟进",
             Self::Instruct => "批示交办",
             Self::ForwardToDistrict => "转区职能部门",
             Self::RecordHandling => "登记办理结果",
@@ -301,6 +307,7 @@ impl ActionKind {
             | Self::AnswerOnSpot
             | Self::ReferToStreet
             | Self::SendToPetition
+            | Self::AssignMember
             | Self::Close => Taker::RoomStaff,
             Self::Instruct | Self::ForwardToDistrict | Self::ReviewReopen | Self::ReviewUphold => {
                 Taker::StreetLead
@@ -421,6 +428,8 @@ pub fn next_state(
         (S::Received, A::AnswerOnSpot) => (S::Answered, Some(Route::OnTheSpot)),
         (S::Received, A::ReferToStreet) => (S::AtStreetLead, Some(Route::Street)),
         (S::Received, A::SendToPetition) => (S::AtPetition, Some(Route::Petition)),
+        // The case stays with the room; the member named may now take it up.
+        (S::Received, A::AssignMember) => (S::Received, route),
         (S::Received, A::DraftProposal) => (S::Done, Some(Route::Proposal)),
         (S::Received, A::DraftSocialReport) => (S::Done, Some(Route::SocialReport)),
         (S::AtStreetLead, A::Instruct) => (S::AtDepartment, Some(Route::Street)),
@@ -809,13 +818,35 @@ mod tests {
                 ActionKind::ScreenOut,
                 ActionKind::AnswerOnSpot,
                 ActionKind::ReferToStreet,
-                ActionKind::SendToPetition
+                ActionKind::SendToPetition,
+                ActionKind::AssignMember
             ]
         );
         assert_eq!(
             possible_steps(CaseState::Received, None, MEMBER),
             vec![ActionKind::DraftProposal, ActionKind::DraftSocialReport]
         );
+    }
+
+    #[test]
+    fn naming_a_member_leaves_the_case_with_the_room() {
+        let (s, r) = next_state(CaseState::Received, None, ActionKind::AssignMember, STAFF).unwrap();
+        assert_eq!((s, r), (CaseState::Received, None));
+        // Only while it is received: once routed, the member's steps are no longer open.
+        for state in [
+            CaseState::AtStreetLead,
+            CaseState::AtDepartment,
+            CaseState::Closed,
+        ] {
+            assert!(matches!(
+                next_state(state, Some(Route::Street), ActionKind::AssignMember, STAFF),
+                Err(StepRefused::NotNow { .. })
+            ));
+        }
+        assert!(matches!(
+            next_state(CaseState::Received, None, ActionKind::AssignMember, MEMBER),
+            Err(StepRefused::NotYours { .. })
+        ));
     }
 
     #[test]

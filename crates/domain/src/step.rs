@@ -38,6 +38,10 @@ pub enum StepCommand {
     ConfirmFeedback,
     /// The district's petition office (信访部门) is found by the district, not named.
     SendToPetition,
+    /// 指定委员跟进: the member serving the room who takes the case up.
+    AssignMember {
+        member_id: i64,
+    },
     /// 批示交办 to a street department.
     Instruct {
         department_id: i64,
@@ -113,6 +117,11 @@ impl StepCommand {
             ActionKind::ReferToStreet => Self::ReferToStreet,
             ActionKind::ConfirmFeedback => Self::ConfirmFeedback,
             ActionKind::SendToPetition => Self::SendToPetition,
+            ActionKind::AssignMember => Self::AssignMember {
+                member_id: input
+                    .member_id
+                    .ok_or_else(|| FieldError::new("member_id", "请选择跟进的委员"))?,
+            },
             ActionKind::RateDissatisfied => {
                 return Err(FieldError::new(
                     "action",
@@ -167,6 +176,7 @@ impl StepCommand {
             Self::ReferToStreet => ActionKind::ReferToStreet,
             Self::ConfirmFeedback => ActionKind::ConfirmFeedback,
             Self::SendToPetition => ActionKind::SendToPetition,
+            Self::AssignMember { .. } => ActionKind::AssignMember,
             Self::Instruct { .. } => ActionKind::Instruct,
             Self::ForwardToDistrict { .. } => ActionKind::ForwardToDistrict,
             Self::RecordHandling { .. } => ActionKind::RecordHandling,
@@ -203,6 +213,7 @@ mod tests {
             text: Some("情况说明".into()),
             title: Some("关于加装电梯的建议".into()),
             summary: Some("已办结".into()),
+            member_id: Some(7),
             ..input(action)
         };
         for action in ActionKind::ALL {
@@ -221,6 +232,7 @@ mod tests {
         for (action, field) in [
             (ActionKind::ScreenOut, "procedure"),
             (ActionKind::AnswerOnSpot, "answer"),
+            (ActionKind::AssignMember, "member_id"),
             (ActionKind::Instruct, "department_id"),
             (ActionKind::ForwardToDistrict, "department_id"),
             (ActionKind::RecordHandling, "result"),

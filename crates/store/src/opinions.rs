@@ -702,13 +702,18 @@ async fn write_step(
         // (in the reports too), and its reason stays in the history (the resident's step).
         update = update.col_expr(opinion::Column::RatedAt, Option::<DateTime<Utc>>::None.into());
     }
-    let moved = update
+    let mut update = update
         .filter(opinion::Column::Id.eq(before.id))
-        .filter(opinion::Column::State.eq(before.state.as_str()))
-        .exec(txn)
-        .await?
-        .rows_affected
-        == 1;
+        .filter(opinion::Column::State.eq(before.state.as_str()));
+    // A step naming a member holds only if nobody named another meanwhile (naming one leaves the
+    // state as it was, so the state alone cannot tell).
+    if step.member_id.is_some() {
+        update = match &before.member {
+            Some((id, _)) => update.filter(opinion::Column::MemberId.eq(*id)),
+            None => update.filter(opinion::Column::MemberId.is_null()),
+        };
+    }
+    let moved = update.exec(txn).await?.rows_affected == 1;
     if !moved {
         return Ok(false);
     }

@@ -208,7 +208,8 @@ async fn a_case_runs_the_street_route_to_the_residents_rating(db: TestDatabase) 
             "screen_out",
             "answer_on_spot",
             "refer_to_street",
-            "send_to_petition"
+            "send_to_petition",
+            "assign_member"
         ])
     );
     // The department and other districts see nothing yet.

@@ -222,21 +222,19 @@ impl App {
         self.open_case(&acting.who(), new).await
     }
 
-    pub(super) async fn require_serving(&self, room: &Room, member_id: i64) -> Result<(), AppError> {
-        let serving = self
-            .store()
+    pub(super) async fn require_serving(
+        &self,
+        room: &Room,
+        member_id: i64,
+    ) -> Result<PublicMember, AppError> {
+        self.store()
             .room_members(room.id)
             .await?
-            .iter()
-            .any(|m| m.id == member_id);
-        if serving {
-            Ok(())
-        } else {
-            Err(AppError::invalid(
-                "member_id",
-                format!("编号为 {member_id} 的委员不在本工作室履职"),
-            ))
-        }
+            .into_iter()
+            .find(|m| m.id == member_id)
+            .ok_or_else(|| {
+                AppError::invalid("member_id", format!("编号为 {member_id} 的委员不在本工作室履职"))
+            })
     }
 
     /// The rooms where the caller registers visitors (来访登记), each with what the form offers: the

@@ -22,7 +22,7 @@ pub struct StepOption {
 }
 
 /// What a case's page needs: the case, the steps open to the caller with their choices, and the
-/// members who may be named responsible.
+/// members who may be named responsible (the room's serving members but the one named already).
 #[derive(Debug, Clone)]
 pub struct CaseWork {
     pub view: CaseView,
@@ -98,8 +98,16 @@ impl App {
                 },
             })
             .collect();
-        let members = if view.next.contains(&ActionKind::SendToPetition) {
-            self.store().room_members(view.case.room_id).await?
+        let members = if view
+            .next
+            .iter()
+            .any(|a| matches!(a, ActionKind::SendToPetition | ActionKind::AssignMember))
+        {
+            // Those who could be named: not the member named already.
+            let named = view.case.member.as_ref().map(|(id, _)| *id);
+            let mut members = self.store().room_members(view.case.room_id).await?;
+            members.retain(|m| Some(m.id) != named);
+            members
         } else {
             Vec::new()
         };
@@ -228,9 +236,19 @@ impl App {
                 step.text = Some(text);
             }
             StepCommand::Close { summary } => step.text = Some(summary),
+            StepCommand::AssignMember { member_id } => {
+                if before.member.as_ref().is_some_and(|(id, _)| *id == member_id) {
+                    return Err(AppError::Conflict("这位委员已在跟进本案".into()));
+                }
+                let member = self.require_serving(&room, member_id).await?;
+                step.text = Some(format!("请{}委员跟进", member.name));
+                step.member_id = Some(member.id);
+            }
         }
         // The member responsible: named by staff while routing, or the member taking a member's step.
-        if let Some(member_id) = input.member_id {
+        if let Some(member_id) = input.member_id
+            && action != ActionKind::AssignMember
+        {
             if action.taken_by() != domain::opinion::Taker::RoomStaff {
                 return Err(AppError::invalid("member_id", "只有工作室分办时可以指定负责委员"));
             }
@@ -243,7 +261,12 @@ impl App {
                 "信访部门的办理情况要反馈给委员：请指定负责的委员",
             ));
         }
-        step.due_on = self.due_for(to_state, self.clock().today()).await?;
+        // Naming a member leaves the case where it is, and its triage day stands.
+        step.due_on = if action == ActionKind::AssignMember {
+            before.due_on
+        } else {
+            self.due_for(to_state, self.clock().today()).await?
+        };
         let moved = self
             .store()
             .apply_case_step(&acting.who(), &before, &step, self.clock().now())

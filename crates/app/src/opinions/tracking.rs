@@ -79,6 +79,11 @@ impl App {
                     ActionKind::AnswerOnSpot => (format!("{who}当场答复"), s.text.clone()),
                     ActionKind::ReferToStreet => ("转街道（镇）负责人研究办理".to_owned(), None),
                     ActionKind::SendToPetition => ("按信访事项转信访部门办理".to_owned(), None),
+                    // 请某某委员跟进: members' names are public (room pages, posters).
+                    ActionKind::AssignMember => (
+                        format!("工作室{}", s.text.as_deref().unwrap_or("请委员跟进")),
+                        None,
+                    ),
                     ActionKind::Instruct | ActionKind::ForwardToDistrict => (
                         format!(
                             "交{}办理",

@@ -24,6 +24,7 @@ pub(crate) mod m20261207_000019_inspections;
 pub(crate) mod m20261207_000020_room_funding;
 pub(crate) mod m20261207_000021_rectification_reminders;
 pub(crate) mod m20261207_000022_support_requests;
+pub(crate) mod m20261207_000023_assign_member_step;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_room_funding::Migration),
             Box::new(m20261207_000021_rectification_reminders::Migration),
             Box::new(m20261207_000022_support_requests::Migration),
+            Box::new(m20261207_000023_assign_member_step::Migration),
         ]
     }
 }
@@ -81,6 +83,7 @@ mod tests {
     use super::m20261207_000020_room_funding::KNOWN_VALUES as FUNDING_VALUES;
     use super::m20261207_000021_rectification_reminders::KINDS as NOTIFICATION_KINDS;
     use super::m20261207_000022_support_requests::KNOWN_VALUES as SUPPORT_VALUES;
+    use super::m20261207_000023_assign_member_step::ACTIONS as STEP_ACTIONS;
 
     fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().copied().map(as_str).collect()
@@ -129,8 +132,12 @@ mod tests {
     #[test]
     fn the_constrained_values_are_the_domain_values() {
         let notifications = [("notifications", "kind", NOTIFICATION_KINDS)];
+        let actions = [("opinion_steps", "action", STEP_ACTIONS)];
+        // Migration 17's list for the step actions was widened by migration 23.
         for (table, column, values) in KNOWN_VALUES
             .iter()
+            .filter(|(table, column, _)| (*table, *column) != ("opinion_steps", "action"))
+            .chain(&actions)
             .chain(INSPECTION_VALUES)
             .chain(FUNDING_VALUES)
             .chain(SUPPORT_VALUES)

@@ -465,8 +465,9 @@ pub struct StepRequestJson {
     title: Option<String>,
     /// `close`
     summary: Option<String>,
-    /// Room staff routing a case may name the member responsible (needed for `send_to_petition`
-    /// when none is named yet).
+    /// `assign_member` (指定委员跟进: the member serving the room who takes a received case up as a
+    /// proposal or 社情民意信息, the case staying with the room); room staff routing a case may also name
+    /// the member responsible (needed for `send_to_petition` when none is named yet).
     member_id: Option<i64>,
 }
 
