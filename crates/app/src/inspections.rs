@@ -12,6 +12,8 @@ use domain::calendar::{NoticeStatus, SessionStatus, Year, notice_status};
 use domain::inspection::{self, CheckDecision, CheckResult, FindingInput, RoomFacts, TaskStatus, TaskStep};
 use domain::opinion::CaseState;
 use domain::reminder::Recipient;
+use sha2::{Digest, Sha256};
+use store::Recorded;
 use store::activities::ActivityFilter;
 use store::inspections::{InspectionRecord, NewInspection, TaskChange, TaskRecord, TaskStepRecord};
 
@@ -95,6 +97,9 @@ pub struct InspectionInput {
     pub checklist: Vec<CheckDecision>,
     pub remarks: String,
     pub findings: Vec<FindingInput>,
+    /// The client's idempotency key (提交编号): the same inspection sent again, by a double tap or a
+    /// retry, finds the first instead of recording a second.
+    pub client_key: Option<String>,
 }
 
 /// A step on a task, typed at the edge.
@@ -439,8 +444,13 @@ impl App {
     }
 
     /// Records an inspection: the checklist confirmed against the records, each finding an open task
-    /// for its owner. Nothing is written when anything is wrong.
-    pub async fn record_inspection(&self, acting: &Acting, input: &InspectionInput) -> Result<i64, AppError> {
+    /// for its owner. Nothing is written when anything is wrong. Returns the inspection and whether it
+    /// is new (false when the client key found the same inspection sent before).
+    pub async fn record_inspection(
+        &self,
+        acting: &Acting,
+        input: &InspectionInput,
+    ) -> Result<(i64, bool), AppError> {
         let room = self.room_to_inspect(acting, input.room_id).await?;
         let today = self.clock().today();
         Year::of_records(input.date.year(), today)
@@ -459,6 +469,34 @@ impl App {
             inspection::check_text("remarks", "检查意见", &input.remarks)
                 .map_err(|err| AppError::invalid(err.field, err.message))?
         };
+        let client_key = match input.client_key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => {
+                let key = domain::activity::parse_client_key(raw).ok_or_else(|| {
+                    AppError::invalid("client_key", "提交编号应为 8–64 位字母、数字、- 或 _")
+                })?;
+                let sent = serde_json::json!([
+                    room.id,
+                    input.date.to_string(),
+                    input
+                        .checklist
+                        .iter()
+                        .map(|d| (d.item.as_str(), d.passed, d.note.trim()))
+                        .collect::<Vec<_>>(),
+                    input.remarks.trim(),
+                    input
+                        .findings
+                        .iter()
+                        .map(|f| (
+                            f.text.trim(),
+                            f.owner.as_deref(),
+                            f.due_date.map(|d| d.to_string())
+                        ))
+                        .collect::<Vec<_>>(),
+                ]);
+                Some((key, hex::encode(Sha256::digest(sent.to_string()))))
+            }
+        };
         let who = acting.who();
         let new = NewInspection {
             room_id: room.id,
@@ -469,13 +507,26 @@ impl App {
             checklist,
             remarks,
             findings,
+            client_key,
         };
-        let id = self
-            .store()
-            .create_inspection(&who, &new, self.clock().now())
-            .await?;
-        self.notify_rectification(id, None).await;
-        Ok(id)
+        let now = self.clock().now();
+        let recorded = match self.store().create_inspection(&who, &new, now).await {
+            // Two sends at once: the second meets the first's key and finds it.
+            Err(store::StoreError::Duplicate(_)) if new.client_key.is_some() => {
+                self.store().create_inspection(&who, &new, now).await?
+            }
+            other => other?,
+        };
+        match recorded {
+            Recorded::Created(id) => {
+                self.notify_rectification(id, None).await;
+                Ok((id, true))
+            }
+            Recorded::Replayed(id) => Ok((id, false)),
+            Recorded::KeyReused(_) => Err(AppError::Conflict(
+                "这个提交编号（client_key）已用于另一次不同的检查记录".into(),
+            )),
+        }
     }
 
     /// One inspection with its tasks.

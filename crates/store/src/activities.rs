@@ -84,15 +84,7 @@ pub struct NewActivity {
     pub client_key: Option<(String, String)>,
 }
 
-/// What recording did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    Created(i64),
-    /// The same client key and content came again: the first activity.
-    Replayed(i64),
-    /// The client key was used before for something else.
-    KeyReused(i64),
-}
+pub use crate::Recorded;
 
 /// Filters for a list of activities.
 #[derive(Debug, Clone, Default)]

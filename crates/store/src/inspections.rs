@@ -14,7 +14,7 @@ use crate::audit::{self, Change, Who};
 use crate::entity::{inspection, rectification_step, rectification_task};
 use crate::error::{corrupt, stored};
 use crate::scope::{PlaceColumns, place_condition};
-use crate::{Store, StoreError};
+use crate::{Recorded, Store, StoreError};
 
 /// An inspection to record: the room and where it sits, the day, the checklist, and the findings.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct NewInspection {
     pub checklist: Vec<CheckResult>,
     pub remarks: String,
     pub findings: Vec<Finding>,
+    /// The client's idempotency key and a digest of what it sent with it.
+    pub client_key: Option<(String, String)>,
 }
 
 /// One step on a task as decided: from `expected` to `next`, with its text.
@@ -134,8 +136,25 @@ impl Store {
         who: &Who,
         new: &NewInspection,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Recorded, StoreError> {
         let txn = self.write.begin().await?;
+        if let Some((key, digest)) = &new.client_key {
+            let earlier = inspection::Entity::find()
+                .filter(inspection::Column::ClientKey.eq(key.as_str()))
+                .filter(match who.account_id {
+                    Some(id) => inspection::Column::InspectorAccountId.eq(id),
+                    None => inspection::Column::InspectorAccountId.is_null(),
+                })
+                .one(&txn)
+                .await?;
+            if let Some(earlier) = earlier {
+                return Ok(if earlier.request_digest.as_deref() == Some(digest.as_str()) {
+                    Recorded::Replayed(earlier.id)
+                } else {
+                    Recorded::KeyReused(earlier.id)
+                });
+            }
+        }
         let checklist =
             serde_json::to_string(&new.checklist).map_err(|err| StoreError::Database(err.to_string()))?;
         let row = inspection::ActiveModel {
@@ -148,6 +167,8 @@ impl Store {
             checklist: Set(checklist),
             remarks: Set(new.remarks.clone()),
             created_at: Set(now),
+            client_key: Set(new.client_key.as_ref().map(|(k, _)| k.clone())),
+            request_digest: Set(new.client_key.as_ref().map(|(_, d)| d.clone())),
             ..Default::default()
         }
         .insert(&txn)
@@ -190,7 +211,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(row.id)
+        Ok(Recorded::Created(row.id))
     }
 
     /// The inspections in `scope` dated within `from..=to`, newest first.

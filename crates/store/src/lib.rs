@@ -35,3 +35,13 @@ pub use error::StoreError;
 // (`cargo build` leaves the feature off; test suites enable it from their dev-dependencies).
 #[cfg(feature = "test-support")]
 pub mod test_support;
+
+/// What recording a thing sent with a client's idempotency key (activities, inspections) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Created(i64),
+    /// The same client key and content came again: the first record.
+    Replayed(i64),
+    /// The client key was used before for something else.
+    KeyReused(i64),
+}

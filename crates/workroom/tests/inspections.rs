@@ -617,7 +617,117 @@ async fn owners_and_inspectors_are_told_what_waits_and_what_is_late(db: TestData
     ));
 }
 
+async fn an_inspection_sent_twice_is_recorded_once(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let inspector = app.token("demo-inspector").await;
+    let before = overview(&app, &inspector).await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    let body = json!({
+        "room_id": SHIPAI, "date": "2026-11-27", "remarks": "接待日按期开展。",
+        "findings": [{ "text": "工作室制度未上墙", "owner": "room_staff", "due_date": "2026-12-31" }],
+        "client_key": "inspect-shipai-20261127",
+    });
+    // A double tap, a retry and a flaky network at once: one inspection, one task, each answer its id.
+    let requests = (0..50)
+        .map(|_| {
+            app.with_token(Method::POST, "/api/v1/inspections", &inspector)
+                .json(&body)
+        })
+        .collect::<Vec<_>>();
+    let statuses = statuses_in_parallel(requests).await;
+    assert!(statuses.iter().all(|&s| s == 201), "{statuses:?}");
+    let after = overview(&app, &inspector).await;
+    assert_eq!(after["items"].as_array().unwrap().len(), before + 1);
+    let (status, again) = call(
+        &app,
+        &inspector,
+        Method::POST,
+        "/api/v1/inspections",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let ids = [again["id"].as_i64().unwrap()];
+    let (_, one) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        &format!("/api/v1/inspections/{}", ids[0]),
+        None,
+    )
+    .await;
+    assert_eq!(one["rectifications"].as_array().unwrap().len(), 1, "{one}");
+
+    // The key with something else: 409; a malformed key: 422; nothing more written.
+    let mut other = body.clone();
+    other["remarks"] = json!("另一次检查");
+    let (status, _) = call(&app, &inspector, Method::POST, "/api/v1/inspections", Some(other)).await;
+    assert_eq!(status, 409);
+    let mut malformed = body.clone();
+    malformed["client_key"] = json!("短");
+    let (status, err) = call(
+        &app,
+        &inspector,
+        Method::POST,
+        "/api/v1/inspections",
+        Some(malformed),
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (422, Some("client_key")),
+        "{err}"
+    );
+    assert_eq!(
+        overview(&app, &inspector).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        before + 1
+    );
+
+    // The page's form carries a fresh key: the same form posted twice is one inspection.
+    let (client, _) = app.page_session("demo-inspector").await;
+    let form = get_text(
+        &client,
+        &app.url(&format!(
+            "/admin/inspections/new?room_id={SHIPAI}&date=2026-11-20"
+        )),
+    )
+    .await;
+    let fields = vec![
+        ("csrf", hidden_value(&form, "csrf")),
+        ("client_key", hidden_value(&form, "client_key")),
+        ("room_id", SHIPAI.to_string()),
+        ("date", "2026-11-20".to_owned()),
+        ("remarks", "复查。".to_owned()),
+    ];
+    let mut places = Vec::new();
+    for _ in 0..2 {
+        let response = client
+            .post(app.url("/admin/inspections"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        places.push(response.headers()["location"].to_str().unwrap().to_owned());
+    }
+    assert_eq!(places[0], places[1], "{places:?}");
+    assert!(places[0].starts_with("/admin/inspections/"), "{places:?}");
+    assert_eq!(
+        overview(&app, &inspector).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        before + 2
+    );
+}
+
 on_both_databases!(
+    an_inspection_sent_twice_is_recorded_once,
     owners_and_inspectors_are_told_what_waits_and_what_is_late,
     the_checklist_is_prefilled_and_findings_become_tasks,
     a_task_closes_only_when_the_inspector_accepts_it,

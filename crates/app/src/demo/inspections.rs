@@ -63,10 +63,13 @@ impl App {
                             })
                         })
                         .collect::<Result<_, AppError>>()?,
+                    client_key: None,
                 };
-                self.as_of(at(offset, 16)?)
+                let (id, _) = self
+                    .as_of(at(offset, 16)?)
                     .record_inspection(&inspector, &input)
-                    .await
+                    .await?;
+                Ok::<i64, AppError>(id)
             }
         };
 

@@ -16,6 +16,9 @@ pub struct Model {
     pub checklist: String,
     pub remarks: String,
     pub created_at: DateTimeUtc,
+    /// The client's idempotency key (migration 24) and a digest of what it sent with it.
+    pub client_key: Option<String>,
+    pub request_digest: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

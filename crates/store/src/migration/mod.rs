@@ -25,6 +25,7 @@ pub(crate) mod m20261207_000020_room_funding;
 pub(crate) mod m20261207_000021_rectification_reminders;
 pub(crate) mod m20261207_000022_support_requests;
 pub(crate) mod m20261207_000023_assign_member_step;
+pub(crate) mod m20261207_000024_inspection_client_key;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_rectification_reminders::Migration),
             Box::new(m20261207_000022_support_requests::Migration),
             Box::new(m20261207_000023_assign_member_step::Migration),
+            Box::new(m20261207_000024_inspection_client_key::Migration),
         ]
     }
 }

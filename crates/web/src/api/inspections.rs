@@ -300,6 +300,10 @@ pub struct NewInspectionJson {
     /// Each finding becomes a rectification task for its owner.
     #[serde(default)]
     findings: Vec<InspectionFindingJson>,
+    /// An idempotency key (8–64 letters, digits, `-`, `_`): the same inspection sent again with it
+    /// answers 201 with the first one's id instead of recording a second; the key sent with
+    /// something else answers 409.
+    client_key: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -328,7 +332,7 @@ async fn list_inspections(
 /// checklist is confirmed against the records; each finding becomes an open rectification task.
 #[utoipa::path(
     post, path = "/api/v1/inspections", tag = "inspections", request_body = NewInspectionJson,
-    responses((status = 201, body = CreatedInspectionJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody))
+    responses((status = 201, description = "Recorded, or the earlier inspection with the same client_key", body = CreatedInspectionJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "The room is closed, or the client_key was used for a different inspection", body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 async fn record_inspection(
     State(state): State<AppState>,
@@ -359,8 +363,9 @@ async fn record_inspection(
                 due_date: f.due_date,
             })
             .collect(),
+        client_key: body.client_key,
     };
-    let id = state.app.record_inspection(&caller.acting(), &input).await?;
+    let (id, _) = state.app.record_inspection(&caller.acting(), &input).await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedInspectionJson { id })))
 }
 

@@ -80,6 +80,8 @@ pub(super) struct NewInspectionPage {
     findings: Vec<FindingRow>,
     owners: Vec<(&'static str, &'static str)>,
     error: String,
+    /// A fresh idempotency key each time the form is shown: a double tap sends one inspection.
+    client_key: String,
 }
 
 impl NewInspectionPage {
@@ -126,6 +128,7 @@ impl NewInspectionPage {
             owners: Owner::ALL.iter().map(|o| (o.as_str(), o.label_zh())).collect(),
             draft,
             error,
+            client_key: app::activities::new_client_key(),
         }
     }
 }
@@ -222,6 +225,7 @@ fn inspection_input(form: &HashMap<String, String>, today: NaiveDate) -> Result<
         checklist,
         remarks: get("remarks").to_owned(),
         findings,
+        client_key: Some(get("client_key").to_owned()).filter(|k| !k.trim().is_empty()),
     })
 }
 
@@ -240,7 +244,7 @@ pub(super) async fn record(
         Err(err) => Err(err),
     };
     match outcome {
-        Ok(id) => Redirect::to(&format!("/admin/inspections/{id}?recorded=1")).into_response(),
+        Ok((id, _)) => Redirect::to(&format!("/admin/inspections/{id}?recorded=1")).into_response(),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
             let room_id = form.get("room_id").and_then(|r| r.trim().parse::<i64>().ok());
             let date = form
