@@ -119,7 +119,7 @@ const STOP_WORDS: &str = "\
     咩事 边个 而家 宜家 今日 琴日 听日 尤其 特别 十分 比较 还有 而且 \
     并且 因为 导致 造成 希望能 请问 能不能 可不可以 有没有 怎么办 关注 \
     重视 落实 改善 加强 协调 督促 投诉 热线 12345 市民 我家 我们家 只能 人家 \
-    好耐 几耐 成个 一次 两次 几次 终于 仍然 依然 始终";
+    好耐 几耐 成个 一次 两次 几次 终于 仍然 依然 始终 区内 区里 里面 外面";
 
 /// Characters that carry no matter — particles and function characters, Cantonese ones too: a pair
 /// of characters holding one is not weighed.
@@ -439,8 +439,8 @@ impl Centres {
 }
 
 /// A group's matter in words and its keywords. The matter is the recurring matter the group names
-/// most (加装电梯), or else its two most shared words (河涌 + 黑臭); the keywords are the matters and
-/// words a good part of the group uses, the most used first.
+/// most (加装电梯), or else its two most shared words (河涌 + 黑臭); the keywords are the other
+/// matters and words a good part of the group uses, the most used first.
 fn describe(
     members: &[usize],
     docs: &[HashMap<&Feature, f64>],
@@ -496,7 +496,9 @@ fn describe(
         } else if said
             .iter()
             .any(|way| word.contains(way) || way.contains(word.as_str()))
+            || STOP_WORDS.split_whitespace().any(|stop| word.contains(stop))
         {
+            // Said by a chosen matter already, or a complaint around a word (严重不足).
             continue;
         }
         if !chosen
@@ -506,8 +508,14 @@ fn describe(
             chosen.push(word);
         }
     }
-    let matter = matter.unwrap_or_else(|| chosen.iter().take(2).cloned().collect());
-    (matter, chosen)
+    // The matter heads the group; its keywords are what else it is about.
+    match matter {
+        Some(matter) => {
+            chosen.retain(|k| *k != matter);
+            (matter, chosen)
+        }
+        None => (chosen.iter().take(2).cloned().collect(), chosen),
+    }
 }
 
 /// How far a grouping agrees with a person's: B-cubed precision and recall. For each opinion,
@@ -667,7 +675,7 @@ mod tests {
         assert_eq!(groups.len(), 1, "{groups:?}");
         assert_eq!(groups[0].ids, vec![1, 2, 3]);
         assert_eq!(groups[0].matter, "停车");
-        assert_eq!(groups[0].keywords[0], "停车");
+        assert!(!groups[0].keywords.contains(&"停车".to_owned()), "not said twice");
         assert!(groups[0].keywords.contains(&"老旧".to_owned()), "{groups:?}");
         assert!(
             !groups[0].keywords.iter().any(|k| k == "停车位" || k == "车位"),
