@@ -67,6 +67,9 @@ const STAFF_PAGES = [
   ['demo-street', 'room-funding', '/admin/rooms/1/funding'],
   ['demo-member', 'support-requests', '/admin/support-requests'],
   ['demo-district', 'support-request', '/admin/support-requests/1'],
+  ['demo-member', 'proposals', '/admin/proposals'],
+  ['demo-member', 'proposal', '/admin/proposals/2'],
+  ['demo-district', 'proposal-adopted', '/admin/proposals/1'],
 ];
 
 let browser;

@@ -19,6 +19,7 @@ pub mod inspections;
 pub mod ledgers;
 pub mod members;
 pub mod opinions;
+pub mod proposals;
 pub mod reminders;
 pub mod room_rules;
 pub mod rooms;

@@ -221,6 +221,23 @@ impl App {
                 });
             }
         }
+        // A member's drafts not yet submitted to the CPPCC (R13.4).
+        if Self::writes_proposals(acting) {
+            let drafts = self
+                .proposals(acting)
+                .await?
+                .into_iter()
+                .filter(|p| p.actions.contains(&domain::proposal::ProposalStep::Submit))
+                .count();
+            if drafts > 0 {
+                tasks.push(Task {
+                    label: format!("{drafts} 份提案或社情民意信息草稿待提交政协"),
+                    count: drafts,
+                    href: "/admin/proposals".into(),
+                    urgent: false,
+                });
+            }
+        }
         tasks.sort_by_key(|t| !t.urgent);
         Ok(tasks)
     }

@@ -17,6 +17,7 @@ pub mod member;
 pub mod opinion;
 pub mod org;
 pub mod pii;
+pub mod proposal;
 pub mod reminder;
 pub mod room;
 pub mod room_rules;

@@ -17,6 +17,7 @@ pub mod members;
 pub mod migration;
 pub mod notifications;
 pub mod opinions;
+pub mod proposals;
 pub mod rate_limits;
 pub mod room_rules;
 pub mod roster;

@@ -9,6 +9,7 @@ use domain::authz::Scope;
 use domain::department::DepartmentKind;
 use domain::opinion::{ActionKind, CaseState, Procedure, Rating, Route};
 use domain::pii::Pii;
+use domain::proposal::ProposalKind;
 use sea_orm::sea_query::{Condition, NullOrdering, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
@@ -126,6 +127,9 @@ pub struct StepWrite {
     pub due_on: Option<NaiveDate>,
     pub member_id: Option<i64>,
     pub screened: Option<(Procedure, String)>,
+    /// A `draft_proposal` / `draft_social_report` step keeps its draft (of this kind, by this member)
+    /// as a proposal linked to the case, in the same transaction.
+    pub drafts: Option<(ProposalKind, i64)>,
 }
 
 impl StepWrite {
@@ -147,6 +151,7 @@ impl StepWrite {
             due_on: None,
             member_id: None,
             screened: None,
+            drafts: None,
         }
     }
 }
@@ -262,6 +267,16 @@ impl Store {
             .into_iter()
             .collect();
         Ok(self.case_records(rows).await?.pop())
+    }
+
+    /// The cases of `ids` that exist, by id.
+    pub async fn cases_by_ids(&self, ids: &[i64]) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = opinion::Entity::find()
+            .filter(opinion::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(opinion::Column::Id)
+            .all(&self.read)
+            .await?;
+        self.case_records(rows).await
     }
 
     pub async fn case_by_code(&self, code: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -502,6 +517,18 @@ impl Store {
         let txn = self.write.begin().await?;
         let moved = write_step(&txn, who, before, step, now).await?;
         if moved {
+            if let Some((kind, member_id)) = step.drafts {
+                let draft = crate::proposals::NewProposal {
+                    kind,
+                    member_id,
+                    district_id: before.district_id,
+                    origin_case_id: Some(before.id),
+                    title: step.title.clone().unwrap_or_default(),
+                    text: step.text.clone().unwrap_or_default(),
+                    case_ids: vec![before.id],
+                };
+                crate::proposals::insert_draft(&txn, who, &draft, now).await?;
+            }
             txn.commit().await?;
         } else {
             txn.rollback().await?;

@@ -205,6 +205,22 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         .unwrap()["inspection_id"]
         .as_i64()
         .unwrap();
+    // The demo's proposals (R13.4): the 社情民意信息 drafted on a case (adopted), and a draft from a group
+    // still to be submitted, with a case of the member's room to draft from.
+    let (_, proposals) = common::call(&app, &city, Method::GET, "/api/v1/proposals", None).await;
+    let proposal_where = |status: &str| {
+        proposals
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["status"] == status)
+            .unwrap_or_else(|| panic!("a demo proposal {status}: {proposals}"))
+            .clone()
+    };
+    let adopted = proposal_where("accepted")["id"].as_i64().unwrap();
+    let to_submit = proposal_where("drafted");
+    let drafted = to_submit["id"].as_i64().unwrap();
+    let member_case = to_submit["cases"][0]["id"].as_i64().unwrap();
     //                                         anon city dist strt stff mmbr dept ptn  other ddpt insp
     let table = vec![
         row(
@@ -1085,6 +1101,40 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
         row(
             Method::GET,
             "/admin/support-requests/1",
+            [LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        // Proposals and 社情民意信息 (R13.4): members write and submit them; the district follows and
+        // records the outcome; the city reads all.
+        row(
+            Method::GET,
+            "/api/v1/proposals",
+            [401, 200, 200, 403, 403, 200, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/api/v1/proposals/{adopted}"),
+            [401, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            "/api/v1/proposals",
+            json!({ "kind": "social_report", "title": "矩阵 {who}", "text": "矩阵", "case_ids": [member_case] }),
+            [401, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403],
+        ),
+        row_with(
+            Method::POST,
+            &format!("/api/v1/proposals/{drafted}/actions"),
+            json!({ "action": "submit", "number": "矩阵 {who}" }),
+            [401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            Method::GET,
+            "/admin/proposals",
+            [LOGIN, 200, 200, 403, 403, 200, 403, 403, 200, 403, 403],
+        ),
+        row(
+            Method::GET,
+            &format!("/admin/proposals/{adopted}"),
             [LOGIN, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403],
         ),
         // Last: each caller ends its own token.

@@ -103,6 +103,19 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("/admin/support-requests/1", &[("step", "confirm")]),
     (
+        "/admin/proposals",
+        &[
+            ("kind", "proposal"),
+            ("title", "探针"),
+            ("text", "探针"),
+            ("case_ids", "1"),
+        ],
+    ),
+    (
+        "/admin/proposals/1",
+        &[("action", "answer"), ("unit", "探针"), ("text", "探针")],
+    ),
+    (
         "/admin/rooms/1/funding",
         &[("year", "2026"), ("rows", "0"), ("budget", "1")],
     ),

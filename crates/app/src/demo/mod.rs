@@ -5,6 +5,7 @@
 mod cases;
 mod funding;
 mod inspections;
+mod proposals;
 mod support;
 
 use chrono::{Datelike, Days};
@@ -312,6 +313,7 @@ impl App {
         self.demo_inspections().await?;
         self.demo_funding().await?;
         self.demo_support_requests().await?;
+        self.demo_proposals().await?;
         self.demo_annual_summaries().await?;
         // What the day's scan would raise: late steps, notices to post, summaries due.
         self.send_reminders().await?;

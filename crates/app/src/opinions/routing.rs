@@ -234,6 +234,16 @@ impl App {
             StepCommand::DraftProposal { title, text } | StepCommand::DraftSocialReport { title, text } => {
                 step.title = Some(title);
                 step.text = Some(text);
+                // The draft is kept as a proposal of the member's, linked to this case: what becomes
+                // of it is recorded there and told on the tracking page.
+                if let Scope::Member { member_id, .. } = acting.scope() {
+                    let kind = if action == ActionKind::DraftProposal {
+                        domain::proposal::ProposalKind::Proposal
+                    } else {
+                        domain::proposal::ProposalKind::SocialReport
+                    };
+                    step.drafts = Some((kind, member_id));
+                }
             }
             StepCommand::Close { summary } => step.text = Some(summary),
             StepCommand::AssignMember { member_id } => {

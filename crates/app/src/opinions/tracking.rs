@@ -109,8 +109,16 @@ impl App {
                     ),
                     ActionKind::ReviewUphold => ("镇（街）负责人复核后维持办结".to_owned(), s.text.clone()),
                 };
-                (beijing_date(s.taken_at), what, detail)
+                (s.taken_at, what, detail)
             })
+            .collect::<Vec<_>>();
+        // What became of the proposals and 社情民意信息 written from it, in the order it happened.
+        let mut public_steps = public_steps;
+        public_steps.extend(self.proposal_lines(case.id).await?);
+        public_steps.sort_by_key(|(at, _, _)| *at);
+        let public_steps = public_steps
+            .into_iter()
+            .map(|(at, what, detail)| (beijing_date(at), what, detail))
             .collect();
         Ok(PublicCase {
             tracking_code: case.tracking_code.clone(),

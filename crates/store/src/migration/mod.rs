@@ -26,6 +26,7 @@ pub(crate) mod m20261207_000021_rectification_reminders;
 pub(crate) mod m20261207_000022_support_requests;
 pub(crate) mod m20261207_000023_assign_member_step;
 pub(crate) mod m20261207_000024_inspection_client_key;
+pub(crate) mod m20261208_000025_proposals;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_support_requests::Migration),
             Box::new(m20261207_000023_assign_member_step::Migration),
             Box::new(m20261207_000024_inspection_client_key::Migration),
+            Box::new(m20261208_000025_proposals::Migration),
         ]
     }
 }
@@ -77,6 +79,7 @@ mod tests {
 
     use domain::funding::SpendingCategory;
     use domain::inspection::{Owner, TaskStatus, TaskStep};
+    use domain::proposal::{ProposalKind, ProposalStatus, ProposalStep};
     use domain::reminder::ReminderKind;
     use domain::support::{SupportKind, SupportStatus, SupportStep};
 
@@ -86,6 +89,7 @@ mod tests {
     use super::m20261207_000021_rectification_reminders::KINDS as NOTIFICATION_KINDS;
     use super::m20261207_000022_support_requests::KNOWN_VALUES as SUPPORT_VALUES;
     use super::m20261207_000023_assign_member_step::ACTIONS as STEP_ACTIONS;
+    use super::m20261208_000025_proposals::KNOWN_VALUES as PROPOSAL_VALUES;
 
     fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().copied().map(as_str).collect()
@@ -124,6 +128,9 @@ mod tests {
             ("support_requests", "kind") => names(&SupportKind::ALL, SupportKind::as_str),
             ("support_requests", "status") => names(&SupportStatus::ALL, SupportStatus::as_str),
             ("support_messages", "step") => names(&SupportStep::ALL, SupportStep::as_str),
+            ("proposals", "kind") => names(&ProposalKind::ALL, ProposalKind::as_str),
+            ("proposals", "status") => names(&ProposalStatus::ALL, ProposalStatus::as_str),
+            ("proposal_events", "step") => names(&ProposalStep::ALL, ProposalStep::as_str),
             ("notifications", "kind") => names(&ReminderKind::ALL, ReminderKind::as_str),
             ("room_spending", "category") => names(&SpendingCategory::ALL, SpendingCategory::as_str),
             other => panic!("no domain list for {other:?}"),
@@ -143,6 +150,7 @@ mod tests {
             .chain(INSPECTION_VALUES)
             .chain(FUNDING_VALUES)
             .chain(SUPPORT_VALUES)
+            .chain(PROPOSAL_VALUES)
             .chain(&notifications)
         {
             assert_eq!(

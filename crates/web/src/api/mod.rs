@@ -17,6 +17,7 @@ mod members;
 mod notifications;
 mod opinions;
 pub(crate) mod patterns;
+mod proposals;
 mod public;
 pub(crate) mod room_rules;
 mod sessions;
@@ -63,6 +64,7 @@ pub(crate) fn public_photo_url(member_id: i64, etag: &str) -> String {
         (name = "rules", description = "工作室制度（R14）：各工作室的制度及其历次版本，区政协发布制度模板供工作室采用"),
         (name = "ledgers", description = "工作室台账（R14）：工作台账、活动台账、群众来访登记、委员进社区履职登记，JSON 或 .xlsx"),
         (name = "funding", description = "工作经费（R16）：工作室经费列入镇（街）年度预算，登记预算与按类别、日期的支出；不对公众公开"),
+        (name = "proposals", description = "提案与社情民意信息（R13.4）：委员据群众意见撰写（单件或集中反映的一组），提交政协、立案或采用、承办单位答复，查询页告知群众"),
         (name = "support", description = "委员履职支持（R12）：委员向区政协提出指导、咨询或人员参与的请求，区政协答复，委员确认或追问"),
         (name = "inspections", description = "检查督导与整改（R15）：市、区政协工作部门检查工作室，检查清单由台账预填，发现的问题形成整改任务，责任方报告、检查部门验收或退回"),
         (name = "notifications", description = "提醒（X5）：案件到达、即将到期与超期、接待公告待张贴、履职次数不足、年度总结待报送"),
@@ -106,6 +108,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(insights::router())
         .merge(inspections::router())
         .merge(funding::router())
+        .merge(proposals::router())
         .merge(support::router())
         .merge(annual::router())
         .merge(ledgers::router())

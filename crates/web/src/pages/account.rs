@@ -214,6 +214,7 @@ pub(super) struct MePage {
     sees_inspections: bool,
     sees_funding: bool,
     sees_support_requests: bool,
+    sees_proposals: bool,
     /// Reads a district's templates of rules (districts, the city, street leads, rooms' staff).
     sees_rule_templates: bool,
     /// Leaders' dashboard (the city, districts, street leads).
@@ -261,6 +262,7 @@ pub(super) async fn me_page(
         sees_inspections: app::App::sees_inspections(&acting),
         sees_funding: app::App::sees_funding(&acting),
         sees_support_requests: app::App::sees_support_requests(&acting),
+        sees_proposals: app::App::sees_proposals(&acting),
         sees_rule_templates: app::App::sees_rule_templates(&acting),
         has_dashboard: app::App::has_dashboard(&acting),
         page,

@@ -25,6 +25,8 @@ pub(super) struct InsightsPage {
     groups: Vec<ConcentratedOpinions>,
     /// Staff open the cases behind a group; members see the group's words (they act on their own cases).
     links_cases: bool,
+    /// Members save a group's draft as a proposal or 社情民意信息 linked to its cases (R13.4).
+    saves_drafts: bool,
 }
 
 pub(super) async fn insights(
@@ -43,6 +45,7 @@ pub(super) async fn insights(
         .map_err(fail)?;
     Ok(InsightsPage {
         links_cases: !matches!(acting.scope(), Scope::Member { .. }),
+        saves_drafts: app::App::writes_proposals(&acting),
         page,
         year,
         groups,

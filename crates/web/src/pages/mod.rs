@@ -17,6 +17,7 @@ mod ledgers;
 mod member_admin;
 mod notifications;
 mod opinions;
+mod proposals;
 mod room_admin;
 mod room_rules;
 mod rooms;
@@ -136,6 +137,8 @@ pub fn router() -> Router<AppState> {
             "/admin/inspections",
             get(inspections::overview).post(inspections::record),
         )
+        .route("/admin/proposals", get(proposals::list).post(proposals::create))
+        .route("/admin/proposals/{id}", get(proposals::show).post(proposals::act))
         .route("/admin/support-requests", get(support::list).post(support::ask))
         .route(
             "/admin/support-requests/{id}",
