@@ -9,13 +9,17 @@ use chrono::{Datelike, NaiveDate};
 use domain::activity::ActivityStatus;
 use domain::authz::{Place, Scope};
 use domain::calendar::{NoticeStatus, SessionStatus, Year, notice_status};
-use domain::inspection::{self, CheckDecision, CheckResult, FindingInput, RoomFacts, TaskStatus, TaskStep};
+use domain::inspection::{
+    self, CheckDecision, CheckResult, FindingInput, PlanStanding, RoomFacts, TaskStatus, TaskStep,
+};
 use domain::opinion::CaseState;
 use domain::reminder::Recipient;
 use sha2::{Digest, Sha256};
 use store::Recorded;
 use store::activities::ActivityFilter;
-use store::inspections::{InspectionRecord, NewInspection, TaskChange, TaskRecord, TaskStepRecord};
+use store::inspections::{
+    InspectionRecord, NewInspection, PlanRecord, TaskChange, TaskRecord, TaskStepRecord,
+};
 
 use crate::access::{Acting, forbidden, not_visible, room_place};
 use crate::{App, AppError, Room};
@@ -77,8 +81,23 @@ pub struct InspectionsOverview {
     /// Tasks not closed, the longest past due first.
     pub open_tasks: Vec<TaskView>,
     pub by_district: Vec<DistrictInspections>,
+    /// The year's plan (年度检查计划): every open room of the scope, the earliest planned first and the
+    /// unplanned last.
+    pub plan: Vec<PlanLine>,
     /// Whether the caller records inspections (a working department).
     pub may_inspect: bool,
+}
+
+/// One room in the year's inspection plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLine {
+    pub room: Room,
+    pub planned: Option<PlanRecord>,
+    pub standing: PlanStanding,
+    /// The year's first inspection of the room, if any.
+    pub inspected_on: Option<NaiveDate>,
+    /// Whether the caller may plan it (a working department whose scope holds it, not yet inspected).
+    pub may_plan: bool,
 }
 
 /// The checklist a new inspection starts from.
@@ -318,12 +337,50 @@ impl App {
             )
         });
         let may_inspect = rooms.iter().any(|r| Self::may_inspect_room(acting, r));
+        let mut planned: HashMap<i64, PlanRecord> = self
+            .store()
+            .inspection_plans(&scope, year)
+            .await?
+            .into_iter()
+            .map(|p| (p.room_id, p))
+            .collect();
+        let mut plan: Vec<PlanLine> = rooms
+            .iter()
+            .filter(|r| r.open)
+            .map(|room| {
+                let inspected_on = inspections
+                    .iter()
+                    .filter(|i| i.record.room_id == room.id)
+                    .map(|i| i.record.inspected_on)
+                    .min();
+                let planned = planned.remove(&room.id);
+                PlanLine {
+                    standing: inspection::plan_standing(
+                        planned.as_ref().map(|p| p.planned_on),
+                        inspected_on.is_some(),
+                        today,
+                    ),
+                    may_plan: inspected_on.is_none() && Self::may_inspect_room(acting, room),
+                    room: room.clone(),
+                    planned,
+                    inspected_on,
+                }
+            })
+            .collect();
+        plan.sort_by_key(|line| {
+            (
+                line.planned.as_ref().map_or(NaiveDate::MAX, |p| p.planned_on),
+                line.room.district_id,
+                line.room.id,
+            )
+        });
         Ok(InspectionsOverview {
             year,
             inspections,
             not_inspected,
             open_tasks,
             by_district: by_district.into_values().collect(),
+            plan,
             may_inspect,
         })
     }
@@ -424,6 +481,62 @@ impl App {
             }
         }
         Ok(facts)
+    }
+
+    /// Plans (or moves) the year's inspection of a room: the day and who goes. A working department
+    /// whose scope holds the room plans it, before it is inspected; the day is in the year and not past.
+    pub async fn plan_inspection(
+        &self,
+        acting: &Acting,
+        room_id: i64,
+        year: i32,
+        planned_on: &str,
+        inspectors: &str,
+    ) -> Result<PlanLine, AppError> {
+        let room = self.room_to_inspect(acting, room_id).await?;
+        let today = self.clock().today();
+        Year::of_records(year, today).map_err(|err| AppError::invalid("year", err.to_string()))?;
+        if !room.open {
+            return Err(AppError::invalid(
+                "room_id",
+                format!("“{}”已停用，不必列入检查计划", room.name),
+            ));
+        }
+        let invalid = |err: domain::FieldError| AppError::invalid(err.field, err.message);
+        let day = NaiveDate::parse_from_str(planned_on.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid("planned_on", "请填写计划检查日期，如 2026-12-15"))?;
+        let day = inspection::check_planned_day(day, year, today).map_err(invalid)?;
+        let inspectors = inspection::check_plan_inspectors(inspectors).map_err(invalid)?;
+        let (from, to) = Year::new(year)?.bounds();
+        let done = self
+            .store()
+            .inspections_in_scope(
+                &Scope::Room {
+                    district_id: room.district_id,
+                    street_id: room.street_id,
+                    room_id: room.id,
+                },
+                from,
+                to,
+            )
+            .await?
+            .into_iter()
+            .any(|i| i.room_id == room.id);
+        if done {
+            return Err(AppError::Conflict(format!(
+                "“{}”{year} 年已经检查过了，不必再列入计划",
+                room.name
+            )));
+        }
+        self.store()
+            .plan_inspection(&acting.who(), &room, year, day, &inspectors, self.clock().now())
+            .await?;
+        self.inspections_overview(acting, year)
+            .await?
+            .plan
+            .into_iter()
+            .find(|line| line.room.id == room.id)
+            .ok_or_else(|| AppError::Internal("the planned room is in the plan".into()))
     }
 
     /// The checklist for inspecting a room on `date`, prefilled from its records.

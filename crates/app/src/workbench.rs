@@ -188,6 +188,35 @@ impl App {
                 && actor.role == domain::authz::Role::WorkingDepartment
             {
                 let overview = self.inspections_overview(acting, today.year()).await?;
+                // The plan: days passed without an inspection, and the week's visits.
+                let overdue = overview
+                    .plan
+                    .iter()
+                    .filter(|l| l.standing == domain::inspection::PlanStanding::Overdue)
+                    .count();
+                if overdue > 0 {
+                    tasks.push(Task {
+                        label: format!("{overdue} 个工作室已过计划检查日期，尚未检查"),
+                        count: overdue,
+                        href: format!("/admin/inspections?year={}#plan", today.year()),
+                        urgent: true,
+                    });
+                }
+                let week = today + Days::new(NOTICE_DAYS_AHEAD);
+                let this_week = overview
+                    .plan
+                    .iter()
+                    .filter(|l| l.standing == domain::inspection::PlanStanding::Planned)
+                    .filter(|l| l.planned.as_ref().is_some_and(|p| p.planned_on <= week))
+                    .count();
+                if this_week > 0 {
+                    tasks.push(Task {
+                        label: format!("未来 7 天计划检查 {this_week} 个工作室"),
+                        count: this_week,
+                        href: format!("/admin/inspections?year={}#plan", today.year()),
+                        urgent: false,
+                    });
+                }
                 let left = overview.not_inspected.len();
                 if left > 0 {
                     tasks.push(Task {

@@ -493,6 +493,78 @@ pub fn may_take(actor: &Actor, step: TaskStep, owner: Owner, room: &Place) -> bo
     }
 }
 
+/// Longest note of who will go (检查人员), in characters.
+pub const PLAN_INSPECTORS_MAX: usize = 200;
+
+/// Where a room stands in the year's inspection plan (年度检查计划).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStanding {
+    /// 未列入计划
+    Unplanned,
+    /// 已列入计划
+    Planned,
+    /// 计划日期已过，尚未检查
+    Overdue,
+    /// 已检查
+    Inspected,
+}
+
+impl PlanStanding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unplanned => "unplanned",
+            Self::Planned => "planned",
+            Self::Overdue => "overdue",
+            Self::Inspected => "inspected",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Unplanned => "未列入计划",
+            Self::Planned => "已列入计划",
+            Self::Overdue => "计划日期已过，尚未检查",
+            Self::Inspected => "已检查",
+        }
+    }
+}
+
+/// A room's standing: inspected in the year whatever the plan said; else planned, or overdue once
+/// the planned day has passed.
+pub fn plan_standing(planned_on: Option<NaiveDate>, inspected: bool, today: NaiveDate) -> PlanStanding {
+    match (inspected, planned_on) {
+        (true, _) => PlanStanding::Inspected,
+        (false, Some(day)) if day < today => PlanStanding::Overdue,
+        (false, Some(_)) => PlanStanding::Planned,
+        (false, None) => PlanStanding::Unplanned,
+    }
+}
+
+/// Checks a planned day: in the plan's year and not already past (a plan is for what is to come).
+pub fn check_planned_day(day: NaiveDate, year: i32, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    use chrono::Datelike;
+    if day.year() != year {
+        return Err(FieldError::new(
+            "planned_on",
+            format!("计划检查日期应在 {year} 年内"),
+        ));
+    }
+    if day < today {
+        return Err(FieldError::new(
+            "planned_on",
+            format!("计划检查日期不能早于今天（{today}）"),
+        ));
+    }
+    Ok(day)
+}
+
+/// Checks who will go: a line such as “市政协社会和法制委 王某、李某”.
+pub fn check_plan_inspectors(raw: &str) -> Result<String, FieldError> {
+    text::single_line(raw, PLAN_INSPECTORS_MAX)
+        .map_err(|err| FieldError::new("inspectors", format!("检查人员{err}")))
+}
+
 /// Checks the text of a report or a reason to return.
 pub fn check_text(field: &'static str, what: &str, raw: &str) -> Result<String, FieldError> {
     text::paragraphs(raw, TEXT_MAX).map_err(|err| FieldError::new(field, format!("{what}{err}")))
@@ -506,6 +578,35 @@ pub fn days_past_due(due: NaiveDate, today: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_is_for_the_year_ahead_and_a_room_once_inspected_is_done() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let today = day(11, 30);
+        assert_eq!(plan_standing(None, false, today), PlanStanding::Unplanned);
+        assert_eq!(
+            plan_standing(Some(day(12, 2)), false, today),
+            PlanStanding::Planned
+        );
+        assert_eq!(plan_standing(Some(today), false, today), PlanStanding::Planned);
+        assert_eq!(
+            plan_standing(Some(day(11, 20)), false, today),
+            PlanStanding::Overdue
+        );
+        assert_eq!(
+            plan_standing(Some(day(11, 20)), true, today),
+            PlanStanding::Inspected
+        );
+        assert_eq!(plan_standing(None, true, today), PlanStanding::Inspected);
+        assert_eq!(check_planned_day(day(12, 15), 2026, today), Ok(day(12, 15)));
+        assert_eq!(
+            check_planned_day(day(11, 1), 2026, today).unwrap_err().field,
+            "planned_on"
+        );
+        let next_year = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
+        assert!(check_planned_day(next_year, 2026, today).is_err());
+        assert!(check_plan_inspectors(" ").is_err());
+    }
     use crate::authz::Scope;
 
     fn day(m: u32, d: u32) -> NaiveDate {

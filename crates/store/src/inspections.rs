@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{inspection, rectification_step, rectification_task};
+use crate::entity::{inspection, inspection_plan, rectification_step, rectification_task};
 use crate::error::{corrupt, stored};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Recorded, Store, StoreError};
@@ -376,5 +376,111 @@ impl Store {
     /// The display name of an account (the inspector's name on the record).
     pub async fn display_name_of(&self, who: &Who) -> Result<String, StoreError> {
         crate::accounts::display_name(&self.read, who).await
+    }
+}
+
+/// A line of the year's inspection plan (年度检查计划).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRecord {
+    pub room_id: i64,
+    pub district_id: i64,
+    pub year: i32,
+    pub planned_on: NaiveDate,
+    pub inspectors: String,
+    pub planned_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn plan_place() -> PlaceColumns<inspection_plan::Column> {
+    PlaceColumns {
+        district: Some(inspection_plan::Column::DistrictId),
+        street: Some(inspection_plan::Column::StreetId),
+        room: Some(inspection_plan::Column::RoomId),
+    }
+}
+
+impl Store {
+    /// The plan of `year` for the rooms of `scope`.
+    pub async fn inspection_plans(&self, scope: &Scope, year: i32) -> Result<Vec<PlanRecord>, StoreError> {
+        Ok(inspection_plan::Entity::find()
+            .filter(place_condition(scope, &plan_place()))
+            .filter(inspection_plan::Column::Year.eq(year))
+            .order_by_asc(inspection_plan::Column::PlannedOn)
+            .order_by_asc(inspection_plan::Column::RoomId)
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|row| PlanRecord {
+                room_id: row.room_id,
+                district_id: row.district_id,
+                year: row.year,
+                planned_on: row.planned_on,
+                inspectors: row.inspectors,
+                planned_by: row.planned_by_name,
+                updated_at: row.updated_at,
+            })
+            .collect())
+    }
+
+    /// Plans (or moves) the inspection of `room` in `year`: one line per room and year, written as an
+    /// upsert so two planners at once leave one line, with an audit entry of what it was before.
+    pub async fn plan_inspection(
+        &self,
+        who: &Who,
+        room: &crate::units::Room,
+        year: i32,
+        planned_on: NaiveDate,
+        inspectors: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use sea_orm::sea_query::OnConflict;
+        let txn = self.write.begin().await?;
+        let before = inspection_plan::Entity::find()
+            .filter(inspection_plan::Column::RoomId.eq(room.id))
+            .filter(inspection_plan::Column::Year.eq(year))
+            .one(&txn)
+            .await?;
+        let planned_by = crate::accounts::display_name(&txn, who).await?;
+        inspection_plan::Entity::insert(inspection_plan::ActiveModel {
+            room_id: Set(room.id),
+            district_id: Set(room.district_id),
+            street_id: Set(room.street_id),
+            year: Set(year),
+            planned_on: Set(planned_on),
+            inspectors: Set(inspectors.to_owned()),
+            planned_by_account_id: Set(who.account_id),
+            planned_by_name: Set(planned_by),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([inspection_plan::Column::RoomId, inspection_plan::Column::Year])
+                .update_columns([
+                    inspection_plan::Column::PlannedOn,
+                    inspection_plan::Column::Inspectors,
+                    inspection_plan::Column::PlannedByAccountId,
+                    inspection_plan::Column::PlannedByName,
+                    inspection_plan::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        audit::append(
+            &txn,
+            who,
+            now,
+            Change {
+                action: "inspection_plan.put",
+                entity: "inspection_plan",
+                entity_id: format!("{}/{year}", room.id),
+                district_id: Some(room.district_id),
+                before: before.map(|b| json!({ "planned_on": b.planned_on, "inspectors": b.inspectors })),
+                after: Some(json!({ "planned_on": planned_on, "inspectors": inspectors })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 }

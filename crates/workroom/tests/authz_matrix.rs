@@ -977,6 +977,19 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             "/api/v1/rooms/1/inspection-checklist?date=2026-11-27",
             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
         ),
+        // The year's plan: read as the inspections are; planned by the working department, here for
+        // the room it inspects in the next row.
+        row(
+            Method::GET,
+            "/api/v1/inspection-plans?year=2026",
+            [401, 200, 200, 200, 200, 403, 403, 403, 200, 403, 200],
+        ),
+        row_with(
+            Method::PUT,
+            "/api/v1/inspection-plans/5/2026",
+            json!({ "planned_on": "2026-12-15", "inspectors": "矩阵 {who}" }),
+            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
         row_with(
             Method::POST,
             "/api/v1/inspections",

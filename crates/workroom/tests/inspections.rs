@@ -726,7 +726,222 @@ async fn an_inspection_sent_twice_is_recorded_once(db: TestDatabase) {
     );
 }
 
+async fn plan_line(app: &TestApp, token: &str, room_id: i64) -> Value {
+    let (status, plan) = call(
+        app,
+        token,
+        Method::GET,
+        "/api/v1/inspection-plans?year=2026",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{plan}");
+    plan.as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["room"]["id"] == room_id)
+        .unwrap_or_else(|| panic!("room {room_id} in {plan}"))
+        .clone()
+}
+
+/// The year's plan (年度检查计划): the working department plans a room not yet inspected, moves it,
+/// and the room counts as inspected once it is; bad days and other accounts change nothing, and
+/// planners at once leave one line.
+async fn the_year_is_planned_room_by_room(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let inspector = app.token("demo-inspector").await;
+    let put = |room: i64, body: Value| {
+        let app = &app;
+        let inspector = inspector.clone();
+        async move {
+            call(
+                app,
+                &inspector,
+                Method::PUT,
+                &format!("/api/v1/inspection-plans/{room}/2026"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let before = plan_line(&app, &inspector, SHIPAI).await;
+    assert_eq!(before["standing"], "unplanned", "{before}");
+    assert_eq!(before["may_plan"], true);
+
+    // Bad input: a past day, another year's day, no day, nobody going — 422, nothing written.
+    for (body, field) in [
+        (
+            json!({"planned_on": "2026-11-02", "inspectors": "王某"}),
+            "planned_on",
+        ),
+        (
+            json!({"planned_on": "2027-01-12", "inspectors": "王某"}),
+            "planned_on",
+        ),
+        (
+            json!({"planned_on": "12月15日", "inspectors": "王某"}),
+            "planned_on",
+        ),
+        (
+            json!({"planned_on": "2026-12-15", "inspectors": "  "}),
+            "inspectors",
+        ),
+    ] {
+        let (status, err) = put(SHIPAI, body.clone()).await;
+        assert_eq!(status, 422, "{body}: {err}");
+        assert_eq!(err["error"]["field"], field, "{err}");
+    }
+    let (status, _) = put(999_999, json!({"planned_on": "2026-12-15", "inspectors": "王某"})).await;
+    assert_eq!(status, 404);
+    for account in ["demo-district", "demo-street", "demo-staff", "demo-city"] {
+        let token = app.token(account).await;
+        let (status, _) = call(
+            &app,
+            &token,
+            Method::PUT,
+            &format!("/api/v1/inspection-plans/{SHIPAI}/2026"),
+            Some(json!({"planned_on": "2026-12-15", "inspectors": "王某"})),
+        )
+        .await;
+        assert_eq!(status, 403, "{account}");
+    }
+    assert_eq!(
+        plan_line(&app, &inspector, SHIPAI).await,
+        before,
+        "nothing written"
+    );
+
+    let (status, planned) = put(
+        SHIPAI,
+        json!({"planned_on": "2026-12-15", "inspectors": "市政协社会和法制委员会 王某、李某"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{planned}");
+    assert_eq!(planned["standing"], "planned");
+    assert_eq!(planned["planned_on"], "2026-12-15");
+    assert_eq!(planned["inspectors"], "市政协社会和法制委员会 王某、李某");
+    // The city general office reads the plan, and plans nothing.
+    let city = app.token("demo-city").await;
+    let seen = plan_line(&app, &city, SHIPAI).await;
+    assert_eq!(
+        (seen["planned_on"].clone(), seen["may_plan"].clone()),
+        (json!("2026-12-15"), json!(false))
+    );
+
+    // Planners at once leave one line, on one of the days sent.
+    let requests = (0..10)
+        .map(|n| {
+            app.with_token(
+                Method::PUT,
+                &format!("/api/v1/inspection-plans/{SHIPAI}/2026"),
+                &inspector,
+            )
+            .json(&json!({"planned_on": format!("2026-12-{:02}", 10 + n), "inspectors": format!("第{n}组")}))
+        })
+        .collect();
+    let statuses = statuses_in_parallel(requests).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let (_, plan) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        "/api/v1/inspection-plans?year=2026",
+        None,
+    )
+    .await;
+    let lines: Vec<&Value> = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["room"]["id"] == SHIPAI)
+        .collect();
+    assert_eq!(lines.len(), 1, "{plan}");
+    let day = lines[0]["planned_on"].as_str().unwrap();
+    let group = lines[0]["inspectors"].as_str().unwrap();
+    let n: u32 = group
+        .trim_start_matches('第')
+        .trim_end_matches('组')
+        .parse()
+        .unwrap();
+    assert_eq!(
+        day,
+        format!("2026-12-{:02}", 10 + n),
+        "day and group from one request"
+    );
+
+    // Inspected: the line says so and the room is no longer planned.
+    let (status, _) = call(
+        &app,
+        &inspector,
+        Method::POST,
+        "/api/v1/inspections",
+        Some(json!({"room_id": SHIPAI, "date": "2026-11-27", "remarks": "按计划提前检查。"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let done = plan_line(&app, &inspector, SHIPAI).await;
+    assert_eq!(done["standing"], "inspected");
+    assert_eq!(done["inspected_on"], "2026-11-27");
+    assert_eq!(done["may_plan"], false);
+    let (status, err) = put(SHIPAI, json!({"planned_on": "2026-12-20", "inspectors": "王某"})).await;
+    assert_eq!(status, 409, "{err}");
+
+    // On the page: the form re-shown with the reason for a past day, then saved.
+    let (client, csrf) = app.page_session("demo-inspector").await;
+    let page = get_text(&client, &app.url("/admin/inspections?year=2026")).await;
+    assert!(
+        page.contains("2026 年检查计划") && page.contains("已检查"),
+        "{page}"
+    );
+    // The demo's plan: one room's day passed uninspected, one due within the week — both on /me.
+    let me = get_text(&client, &app.url("/me")).await;
+    assert!(me.contains("1 个工作室已过计划检查日期，尚未检查"), "{me}");
+    assert!(me.contains("未来 7 天计划检查 1 个工作室"), "{me}");
+    let (_, plan) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        "/api/v1/inspection-plans?year=2026",
+        None,
+    )
+    .await;
+    let room_id = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["may_plan"] == true)
+        .expect("a room still to plan")["room"]["id"]
+        .as_i64()
+        .unwrap();
+    let post = |day: &'static str| {
+        client
+            .post(app.url("/admin/inspections/plan"))
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("room_id", room_id.to_string()),
+                ("year", "2026".to_owned()),
+                ("planned_on", day.to_owned()),
+                ("inspectors", "区政协工作部门 张某".to_owned()),
+            ])
+            .send()
+    };
+    let response = post("2026-01-05").await.unwrap();
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("计划检查日期不能早于今天") && body.contains("区政协工作部门 张某"),
+        "{body}"
+    );
+    let response = post("2026-12-18").await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        plan_line(&app, &inspector, room_id).await["planned_on"],
+        "2026-12-18"
+    );
+}
+
 on_both_databases!(
+    the_year_is_planned_room_by_room,
     an_inspection_sent_twice_is_recorded_once,
     owners_and_inspectors_are_told_what_waits_and_what_is_late,
     the_checklist_is_prefilled_and_findings_become_tasks,

@@ -96,6 +96,15 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
             ("finding_1_due", "2026-12-31"),
         ],
     ),
+    (
+        "/admin/inspections/plan",
+        &[
+            ("room_id", "5"),
+            ("year", "2026"),
+            ("planned_on", "2026-12-15"),
+            ("inspectors", "探针"),
+        ],
+    ),
     ("/admin/rectifications/1", &[("step", "accept")]),
     (
         "/admin/support-requests",

@@ -1,6 +1,7 @@
 //! The demo's inspections (R15) by `demo-inspector`, with rectification tasks in every state: open
 //! and not yet due, open and overdue, reported and awaiting acceptance, returned, and closed. 洪桥 and
-//! 华乐 are inspected; the other rooms stay on the list of rooms not yet inspected.
+//! 华乐 are inspected; the other rooms stay on the list of rooms not yet inspected, two of them in the
+//! year's plan (one overdue).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::authz::Scope;
@@ -161,6 +162,22 @@ impl App {
         self.as_of(at(-31, 11)?)
             .rectification_step(&inspector, photos, &TaskCommand::Accept)
             .await?;
+        // The year's plan: 海珠's mobile room planned for next week; 从化's planned for last week and
+        // not yet inspected (overdue); the rest unplanned.
+        let year = chrono::Datelike::year(&today);
+        for (name, offset, who) in [
+            ("海珠区流动委员工作室", 7, "市政协社会和法制委员会 王敏、李强"),
+            ("从化区流动委员工作室", -5, "市政协委员工作委员会 陈静"),
+        ] {
+            let planned_on = day(offset)?;
+            if chrono::Datelike::year(&planned_on) != year {
+                continue;
+            }
+            // Planned on a day before it, so the past day was still ahead when it was set.
+            self.as_of(at(offset.min(0) - 10, 9)?)
+                .plan_inspection(&inspector, room(name)?, year, &planned_on.to_string(), who)
+                .await?;
+        }
         Ok(())
     }
 }

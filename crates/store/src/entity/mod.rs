@@ -16,6 +16,7 @@ pub mod division;
 pub mod division_name;
 pub mod holiday_arrangement;
 pub mod inspection;
+pub mod inspection_plan;
 pub mod local_activity_kind;
 pub mod login_throttle;
 pub mod member;

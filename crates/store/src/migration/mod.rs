@@ -27,6 +27,7 @@ pub(crate) mod m20261207_000022_support_requests;
 pub(crate) mod m20261207_000023_assign_member_step;
 pub(crate) mod m20261207_000024_inspection_client_key;
 pub(crate) mod m20261208_000025_proposals;
+mod m20261208_000026_inspection_plans;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_assign_member_step::Migration),
             Box::new(m20261207_000024_inspection_client_key::Migration),
             Box::new(m20261208_000025_proposals::Migration),
+            Box::new(m20261208_000026_inspection_plans::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use app::AppError;
 use app::inspections::{
     ChecklistDraft, DistrictInspections, InspectionInput, InspectionListing, InspectionView,
-    InspectionsOverview, TaskCommand, TaskFilter, TaskView,
+    InspectionsOverview, PlanLine, TaskCommand, TaskFilter, TaskView,
 };
 use domain::inspection::{CheckDecision, CheckItem, CheckResult, FindingInput};
 
@@ -24,6 +24,8 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_inspections, record_inspection))
+        .routes(routes!(inspection_plan))
+        .routes(routes!(plan_inspection))
         .routes(routes!(checklist))
         .routes(routes!(get_inspection))
         .routes(routes!(list_rectifications))
@@ -191,8 +193,57 @@ pub struct InspectionsJson {
     /// Rectification tasks not closed, the longest past due first.
     open_rectifications: Vec<RectificationJson>,
     by_district: Vec<DistrictInspectionsJson>,
+    /// The year's plan: every open room, the earliest planned first, the unplanned last.
+    plan: Vec<PlanLineJson>,
     /// Whether the caller records inspections (a CPPCC working department).
     may_inspect: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanLineJson {
+    room: RoomRefJson,
+    /// The planned day, if planned.
+    planned_on: Option<NaiveDate>,
+    /// Who goes, as the planner wrote it.
+    inspectors: Option<String>,
+    /// The account that planned it last.
+    planned_by: Option<String>,
+    /// `unplanned`, `planned`, `overdue` (the day passed, not inspected) or `inspected`.
+    standing: String,
+    standing_label: String,
+    inspected_on: Option<NaiveDate>,
+    /// Whether the caller may plan or move it.
+    may_plan: bool,
+}
+
+impl From<&PlanLine> for PlanLineJson {
+    fn from(line: &PlanLine) -> Self {
+        Self {
+            room: RoomRefJson {
+                id: line.room.id,
+                name: line.room.name.clone(),
+                district: line.room.district_name.clone(),
+                street: line.room.street_name.clone(),
+            },
+            planned_on: line.planned.as_ref().map(|p| p.planned_on),
+            inspectors: line.planned.as_ref().map(|p| p.inspectors.clone()),
+            planned_by: line.planned.as_ref().map(|p| p.planned_by.clone()),
+            standing: line.standing.as_str().to_owned(),
+            standing_label: line.standing.label_zh().to_owned(),
+            inspected_on: line.inspected_on,
+            may_plan: line.may_plan,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanJson {
+    /// The planned day, in the plan's year and not past.
+    #[schema(example = "2026-12-15")]
+    planned_on: String,
+    /// Who goes.
+    #[schema(example = "市政协社会和法制委员会 王某、李某", max_length = 200)]
+    inspectors: String,
 }
 
 impl From<&InspectionsOverview> for InspectionsJson {
@@ -212,6 +263,7 @@ impl From<&InspectionsOverview> for InspectionsJson {
                 .collect(),
             open_rectifications: o.open_tasks.iter().map(Into::into).collect(),
             by_district: o.by_district.iter().map(Into::into).collect(),
+            plan: o.plan.iter().map(Into::into).collect(),
             may_inspect: o.may_inspect,
         }
     }
@@ -326,6 +378,47 @@ async fn list_inspections(
     Ok(ApiJson(
         (&state.app.inspections_overview(&caller.acting(), year).await?).into(),
     ))
+}
+
+/// The year's inspection plan in the caller's scope (年度检查计划): every open room, planned or not.
+#[utoipa::path(
+    get, path = "/api/v1/inspection-plans", tag = "inspections", params(InspectionYear),
+    responses((status = 200, body = Vec<PlanLineJson>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+async fn inspection_plan(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(params): ApiQuery<InspectionYear>,
+) -> Result<ApiJson<Vec<PlanLineJson>>, ApiError> {
+    let year = params.year.unwrap_or_else(|| state.app.clock().today().year());
+    let overview = state.app.inspections_overview(&caller.acting(), year).await?;
+    Ok(ApiJson(overview.plan.iter().map(Into::into).collect()))
+}
+
+/// Plans or moves the year's inspection of a room: the day and who goes (a CPPCC working department
+/// whose scope holds the room, before it is inspected).
+#[utoipa::path(
+    put, path = "/api/v1/inspection-plans/{room_id}/{year}", tag = "inspections",
+    params(("room_id" = i64, Path), ("year" = i32, Path)), request_body = PlanJson,
+    responses((status = 200, body = PlanLineJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "The room was inspected this year already", body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+async fn plan_inspection(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath((room_id, year)): ApiPath<(i64, i32)>,
+    ApiJson(body): ApiJson<PlanJson>,
+) -> Result<ApiJson<PlanLineJson>, ApiError> {
+    let line = state
+        .app
+        .plan_inspection(
+            &caller.acting(),
+            room_id,
+            year,
+            &body.planned_on,
+            &body.inspectors,
+        )
+        .await?;
+    Ok(ApiJson((&line).into()))
 }
 
 /// Records an inspection (a CPPCC working department of the room's district or the city): the

@@ -33,6 +33,69 @@ const FINDING_ROWS: usize = 5;
 pub(super) struct OverviewPage {
     page: PageContext,
     view: InspectionsOverview,
+    /// A plan that could not be saved, shown again to mend.
+    typed: PlanForm,
+    error: String,
+}
+
+impl OverviewPage {
+    fn plannable(&self) -> bool {
+        self.view.plan.iter().any(|line| line.may_plan)
+    }
+}
+
+/// The plan form: a room, its day and who goes.
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct PlanForm {
+    #[serde(default)]
+    room_id: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
+    inspectors: String,
+}
+
+pub(super) async fn plan(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Response {
+    let acting = caller.acting();
+    let today = state.app.clock().today();
+    let year = match parse_year(Some(form.year.as_str()), today) {
+        Ok(year) => year,
+        Err(err) => return PageError::new(page, err).into_response(),
+    };
+    let outcome = match form.room_id.trim().parse::<i64>() {
+        Ok(room_id) => {
+            state
+                .app
+                .plan_inspection(&acting, room_id, year, &form.planned_on, &form.inspectors)
+                .await
+        }
+        Err(_) => Err(AppError::invalid("room_id", "请选择要列入计划的工作室")),
+    };
+    match outcome {
+        Ok(_) => Redirect::to(&format!("/admin/inspections?year={year}#plan")).into_response(),
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            match state.app.inspections_overview(&acting, year).await {
+                Ok(view) => form_again(
+                    &err,
+                    OverviewPage {
+                        page,
+                        view,
+                        error: err.to_string(),
+                        typed: form,
+                    },
+                ),
+                Err(other) => PageError::new(page, other).into_response(),
+            }
+        }
+        Err(err) => PageError::new(page, err).into_response(),
+    }
 }
 
 pub(super) async fn overview(
@@ -48,7 +111,12 @@ pub(super) async fn overview(
         .inspections_overview(&caller.acting(), year)
         .await
         .map_err(fail)?;
-    Ok(OverviewPage { page, view })
+    Ok(OverviewPage {
+        page,
+        view,
+        typed: PlanForm::default(),
+        error: String::new(),
+    })
 }
 
 /// One row of findings as the form shows it.

@@ -150,6 +150,7 @@ pub fn router() -> Router<AppState> {
             get(funding::room).post(funding::save),
         )
         .route("/admin/inspections/new", get(inspections::new_form))
+        .route("/admin/inspections/plan", post(inspections::plan))
         .route("/admin/inspections/{id}", get(inspections::show))
         .route("/admin/rectifications", get(inspections::tasks))
         .route(
