@@ -103,6 +103,45 @@ impl App {
             reminders.extend(rectification_reminders(&task, today));
         }
 
+        // Support requests (R12) waiting on the district since the member's last question.
+        let beijing = crate::clock::beijing();
+        for request in self
+            .store()
+            .support_requests(store::support::SupportFilter::All)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == domain::support::SupportStatus::Open)
+        {
+            let asks: Vec<_> = request
+                .messages
+                .iter()
+                .filter(|m| {
+                    matches!(
+                        m.step,
+                        domain::support::SupportStep::Ask | domain::support::SupportStep::AskAgain
+                    )
+                })
+                .collect();
+            let Some(last) = asks.last() else { continue };
+            let room_name = rooms
+                .iter()
+                .find(|r| r.id == request.room_id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            reminders.extend(domain::reminder::support_reminders(
+                &domain::reminder::SupportFacts {
+                    id: request.id,
+                    district_id: request.district_id,
+                    room_name,
+                    kind_label: request.kind.label_zh(),
+                    asked_on: last.at.with_timezone(&beijing).date_naive(),
+                    asks: asks.len(),
+                },
+                today,
+                &calendar,
+            ));
+        }
+
         for listing in self.annual_summaries(&Acting::Operator, today.year()).await? {
             let submitted = matches!(listing.status, SummaryStatus::Submitted | SummaryStatus::Received);
             reminders.extend(summary_reminders(

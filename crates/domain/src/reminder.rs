@@ -37,10 +37,13 @@ pub enum ReminderKind {
     RectificationDue,
     /// Past its due day with its owner: the owner and the inspecting departments.
     RectificationOverdue,
+    /// A member's support request (履职支持, R12) unanswered after
+    /// [`SUPPORT_ANSWER_WORKING_DAYS`] working days: the district's staff.
+    SupportUnanswered,
 }
 
 impl ReminderKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::CaseArrived,
         Self::StepDueTomorrow,
         Self::StepOverdue,
@@ -53,6 +56,7 @@ impl ReminderKind {
         Self::RectificationWaiting,
         Self::RectificationDue,
         Self::RectificationOverdue,
+        Self::SupportUnanswered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +73,7 @@ impl ReminderKind {
             Self::RectificationWaiting => "rectification_waiting",
             Self::RectificationDue => "rectification_due",
             Self::RectificationOverdue => "rectification_overdue",
+            Self::SupportUnanswered => "support_unanswered",
         }
     }
 
@@ -90,6 +95,7 @@ impl ReminderKind {
             Self::RectificationWaiting => "整改待办",
             Self::RectificationDue => "整改即将到期",
             Self::RectificationOverdue => "整改逾期",
+            Self::SupportUnanswered => "履职支持请求待答复",
         }
     }
 }
@@ -517,6 +523,45 @@ pub fn rectification_reminders(task: &TaskFacts, today: NaiveDate) -> Vec<Remind
     out
 }
 
+/// How many working days the district has to answer a member's support request before it is reminded.
+pub const SUPPORT_ANSWER_WORKING_DAYS: u32 = 5;
+
+/// What a reminder needs to know of a support request waiting on the district.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupportFacts {
+    pub id: i64,
+    pub district_id: i64,
+    pub room_name: String,
+    pub kind_label: &'static str,
+    /// The day of the member's last question (the request or the latest 追问).
+    pub asked_on: NaiveDate,
+    /// How many questions so far: each round is reminded once.
+    pub asks: usize,
+}
+
+/// A request the district has not answered within [`SUPPORT_ANSWER_WORKING_DAYS`] working days of the
+/// member's last question: its staff are reminded, from the next day on, once per round.
+pub fn support_reminders(
+    request: &SupportFacts,
+    today: NaiveDate,
+    calendar: &WorkCalendar,
+) -> Option<Reminder> {
+    let due = calendar.add_working_days(request.asked_on, SUPPORT_ANSWER_WORKING_DAYS);
+    (today > due).then(|| Reminder {
+        kind: ReminderKind::SupportUnanswered,
+        subject: format!("support:{}#{}", request.id, request.asks),
+        due_date: Some(due),
+        recipients: vec![Recipient::DistrictStaff {
+            district_id: request.district_id,
+        }],
+        title: format!(
+            "{}：委员的{}请求超过 {SUPPORT_ANSWER_WORKING_DAYS} 个工作日未答复（答复期限 {due}）",
+            request.room_name, request.kind_label
+        ),
+        link: format!("/admin/support-requests/{}", request.id),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,6 +732,36 @@ mod tests {
         assert!(on("2026-12-15", true).is_empty());
         let late = summary_reminders(3, "440105", "海珠区", 2026, false, due, date("2026-12-21"));
         assert!(late[0].recipients.contains(&Recipient::CityOffice));
+    }
+
+    #[test]
+    fn a_support_request_unanswered_for_five_working_days_reminds_the_district_once_a_round() {
+        let calendar = WorkCalendar::new();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let request = SupportFacts {
+            id: 4,
+            district_id: 2,
+            room_name: "洪桥街政协委员工作室".into(),
+            kind_label: "咨询",
+            // Saturday 28 November: the five working days run Monday to Friday 4 December.
+            asked_on: day(28),
+            asks: 1,
+        };
+        let december = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert_eq!(support_reminders(&request, december(4), &calendar), None);
+        let late = support_reminders(&request, december(5), &calendar).unwrap();
+        assert_eq!(late.kind, ReminderKind::SupportUnanswered);
+        assert_eq!(late.due_date, Some(december(4)));
+        assert_eq!(late.recipients, vec![Recipient::DistrictStaff { district_id: 2 }]);
+        assert!(late.title.contains("超过 5 个工作日未答复"), "{}", late.title);
+        let again = SupportFacts { asks: 2, ..request };
+        assert_ne!(
+            support_reminders(&again, december(20), &calendar)
+                .unwrap()
+                .subject,
+            late.subject,
+            "a new question is a new round"
+        );
     }
 
     #[test]

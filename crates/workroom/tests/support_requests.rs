@@ -165,7 +165,84 @@ async fn the_member_asks_on_the_phone_page(db: TestDatabase) {
     assert!(me.contains("项委员履职支持请求待答复"), "{me}");
 }
 
+/// The district's unread reminders about support requests, by link.
+async fn support_reminders(app: &TestApp) -> Vec<String> {
+    let district = app.token("demo-district").await;
+    let (_, notes) = call(
+        app,
+        &district,
+        Method::GET,
+        "/api/v1/notifications?per_page=100",
+        None,
+    )
+    .await;
+    notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "support_unanswered")
+        .map(|n| n["link"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Five working days unanswered (R12): the district is reminded of the request once, and of a question
+/// asked since only when its own five days have run.
+async fn a_request_unanswered_for_five_working_days_reminds_the_district(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let member = app.token("demo-member").await;
+    let scanner = app::App::new(
+        store::Store::connect(&app.db.url()).await.unwrap(),
+        app.clock.clone(),
+    );
+    // The demo's consultation was asked on Saturday 28 November; a new one on Monday 30th.
+    let waiting: Vec<i64> = list(&app, &member)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "open")
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(waiting.len(), 1, "the demo's consultation waits");
+    let (status, fresh) = call(
+        &app,
+        &member,
+        Method::POST,
+        "/api/v1/support-requests",
+        Some(json!({ "kind": "guidance", "text": "议事会怎样记录更规范？", "room_id": 1 })),
+    )
+    .await;
+    assert_eq!(status, 201, "{fresh}");
+    let fresh = fresh["id"].as_i64().unwrap();
+    scanner.send_reminders().await.unwrap();
+    assert!(support_reminders(&app).await.is_empty(), "not yet");
+    // Friday 4 December ends the consultation's five working days; Monday 7th it is late. The one
+    // asked on the 30th is due that Monday: not yet late.
+    app.clock.advance(chrono::Duration::days(4));
+    scanner.send_reminders().await.unwrap();
+    assert!(
+        support_reminders(&app).await.is_empty(),
+        "on the fifth day: not yet"
+    );
+    app.clock.advance(chrono::Duration::days(3));
+    scanner.send_reminders().await.unwrap();
+    scanner.send_reminders().await.unwrap();
+    assert_eq!(
+        support_reminders(&app).await,
+        [format!("/admin/support-requests/{}", waiting[0])],
+        "once, and only the late one"
+    );
+    app.clock.advance(chrono::Duration::days(1));
+    scanner.send_reminders().await.unwrap();
+    let both = support_reminders(&app).await;
+    assert!(
+        both.contains(&format!("/admin/support-requests/{fresh}")) && both.len() == 2,
+        "{both:?}"
+    );
+}
+
 on_both_databases!(
+    a_request_unanswered_for_five_working_days_reminds_the_district,
     a_member_asks_the_district_answers_and_the_member_confirms,
     the_member_asks_on_the_phone_page,
 );

@@ -50,7 +50,7 @@ fn sqlite_table(name: &str, kinds: &[&str]) -> String {
     )
 }
 
-async fn sqlite_rebuild(manager: &SchemaManager<'_>, kinds: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn sqlite_rebuild(manager: &SchemaManager<'_>, kinds: &[&str]) -> Result<(), DbErr> {
     let db = manager.get_connection();
     db.execute_unprepared(&sqlite_table("notifications_rebuilt", kinds))
         .await?;
@@ -73,7 +73,7 @@ async fn sqlite_rebuild(manager: &SchemaManager<'_>, kinds: &[&str]) -> Result<(
     Ok(())
 }
 
-async fn postgres_swap(manager: &SchemaManager<'_>, kinds: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn postgres_swap(manager: &SchemaManager<'_>, kinds: &[&str]) -> Result<(), DbErr> {
     let db = manager.get_connection();
     // The constraint migration 18 created has the name PostgreSQL gave it; drop every CHECK on the
     // column's table (it has no other) and add the named one.

@@ -28,6 +28,7 @@ pub(crate) mod m20261207_000023_assign_member_step;
 pub(crate) mod m20261207_000024_inspection_client_key;
 pub(crate) mod m20261208_000025_proposals;
 mod m20261208_000026_inspection_plans;
+pub(crate) mod m20261208_000027_support_reminders;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_inspection_client_key::Migration),
             Box::new(m20261208_000025_proposals::Migration),
             Box::new(m20261208_000026_inspection_plans::Migration),
+            Box::new(m20261208_000027_support_reminders::Migration),
         ]
     }
 }
@@ -88,10 +90,10 @@ mod tests {
     use super::m20261204_000017_known_values::KNOWN_VALUES;
     use super::m20261207_000019_inspections::KNOWN_VALUES as INSPECTION_VALUES;
     use super::m20261207_000020_room_funding::KNOWN_VALUES as FUNDING_VALUES;
-    use super::m20261207_000021_rectification_reminders::KINDS as NOTIFICATION_KINDS;
     use super::m20261207_000022_support_requests::KNOWN_VALUES as SUPPORT_VALUES;
     use super::m20261207_000023_assign_member_step::ACTIONS as STEP_ACTIONS;
     use super::m20261208_000025_proposals::KNOWN_VALUES as PROPOSAL_VALUES;
+    use super::m20261208_000027_support_reminders::KINDS as NOTIFICATION_KINDS;
 
     fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().copied().map(as_str).collect()
