@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::authz::{Role, Scope};
-use domain::proposal::{self, ProposalKind, ProposalStep};
+use domain::proposal::{self, ProposalKind, ProposalStatus, ProposalStep};
 use store::proposals::{NewProposal, ProposalFilter, ProposalRecord, ProposalStepWrite};
 
 use crate::access::{Acting, forbidden, not_visible};
@@ -33,59 +33,63 @@ pub struct LinkedCase {
     pub opens: bool,
 }
 
-/// A later step on a draft, typed at the edge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProposalCommand {
-    Submit { number: String },
-    Accept,
-    Decline { reason: String },
-    Answer { unit: String, text: String },
+/// A later step on a draft as the API and the page forms send it: the action and the fields it may
+/// carry. `App::proposal_step` checks who may take it before it reads the fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProposalInput {
+    /// `submit`, `accept`, `decline` or `answer`.
+    pub action: String,
+    /// The CPPCC's number (a submit).
+    pub number: Option<String>,
+    /// Why not accepted (a decline).
+    pub reason: Option<String>,
+    /// The handling unit and its answer (an answer).
+    pub unit: Option<String>,
+    pub text: Option<String>,
 }
 
-impl ProposalCommand {
-    pub fn step(&self) -> ProposalStep {
-        match self {
-            Self::Submit { .. } => ProposalStep::Submit,
-            Self::Accept => ProposalStep::Accept,
-            Self::Decline { .. } => ProposalStep::Decline,
-            Self::Answer { .. } => ProposalStep::Answer,
-        }
-    }
-
-    /// Parses `action` with its fields as the API and the page forms send them.
-    pub fn parse(
-        action: &str,
-        number: Option<&str>,
-        reason: Option<&str>,
-        unit: Option<&str>,
-        text: Option<&str>,
-    ) -> Result<Self, AppError> {
-        let invalid = |err: domain::FieldError| AppError::invalid(err.field, err.message);
-        Ok(match action.trim() {
-            "submit" => Self::Submit {
-                number: proposal::check_number(number.unwrap_or_default()).map_err(invalid)?,
-            },
-            "accept" => Self::Accept,
-            "decline" => Self::Decline {
-                reason: proposal::check_answer(
-                    reason.unwrap_or_default(),
-                    "reason",
-                    "不予立案（未采用）的理由",
-                )
-                .map_err(invalid)?,
-            },
-            "answer" => Self::Answer {
-                unit: proposal::check_unit(unit.unwrap_or_default()).map_err(invalid)?,
-                text: proposal::check_answer(text.unwrap_or_default(), "text", "答复内容")
-                    .map_err(invalid)?,
-            },
-            _ => {
-                return Err(AppError::invalid(
+impl ProposalInput {
+    fn step(&self) -> Result<ProposalStep, AppError> {
+        ProposalStep::parse(self.action.trim())
+            .filter(|s| ProposalStep::LATER.contains(s))
+            .ok_or_else(|| {
+                AppError::invalid(
                     "action",
                     "操作应为 submit（提交）、accept（立案/采用）、decline（不予立案/未采用）或 answer（记录答复）",
-                ));
+                )
+            })
+    }
+
+    /// The fields `step` records, checked.
+    fn write(&self, step: ProposalStep, next: ProposalStatus) -> Result<ProposalStepWrite, AppError> {
+        let invalid = |err: domain::FieldError| AppError::invalid(err.field, err.message);
+        let text = |raw: &Option<String>, field, what| {
+            proposal::check_answer(raw.as_deref().unwrap_or_default(), field, what).map_err(invalid)
+        };
+        let mut write = ProposalStepWrite {
+            step,
+            next,
+            number: None,
+            unit: None,
+            detail: None,
+        };
+        match step {
+            ProposalStep::Submit => {
+                write.number = Some(
+                    proposal::check_number(self.number.as_deref().unwrap_or_default()).map_err(invalid)?,
+                );
             }
-        })
+            ProposalStep::Decline => {
+                write.detail = Some(text(&self.reason, "reason", "不予立案（未采用）的理由")?);
+            }
+            ProposalStep::Answer => {
+                write.unit =
+                    Some(proposal::check_unit(self.unit.as_deref().unwrap_or_default()).map_err(invalid)?);
+                write.detail = Some(text(&self.text, "text", "答复内容")?);
+            }
+            ProposalStep::Accept | ProposalStep::Draft => {}
+        }
+        Ok(write)
     }
 }
 
@@ -265,10 +269,27 @@ impl App {
                 format!("案件 #{id} 不是您所在工作室收到的群众意见"),
             ));
         }
+        // A matter screened out (不予受理) went its statutory way, not into a proposal.
+        if let Some(case) = cases
+            .iter()
+            .find(|c| c.route == Some(domain::opinion::Route::ScreenedOut))
+        {
+            return Err(AppError::invalid(
+                "case_ids",
+                format!("案件 #{} 已不予受理并告知法定途径，不宜写入", case.id),
+            ));
+        }
+        // One district follows the draft (its staff record the outcome): its cases are of that district.
         let district_id = cases
             .first()
             .map(|c| c.district_id)
             .ok_or_else(|| AppError::Internal("cases checked above".into()))?;
+        if cases.iter().any(|c| c.district_id != district_id) {
+            return Err(AppError::invalid(
+                "case_ids",
+                "一份提案或社情民意信息所附的群众意见应在同一个区：请按区分别撰写",
+            ));
+        }
         let draft = NewProposal {
             kind,
             member_id,
@@ -284,16 +305,17 @@ impl App {
             .await?)
     }
 
-    /// Submitted with the CPPCC's number, accepted or not, answered.
+    /// Submitted with the CPPCC's number, accepted or not, answered. Who may take the step is
+    /// checked before its fields (403, then 409, then 422), as on cases.
     pub async fn proposal_step(
         &self,
         acting: &Acting,
         id: i64,
-        command: &ProposalCommand,
+        input: &ProposalInput,
     ) -> Result<ProposalView, AppError> {
+        let step = input.step()?;
         let view = self.proposal(acting, id).await?;
         let record = &view.record;
-        let step = command.step();
         if !may_take(acting, step, record) {
             return Err(AppError::Forbidden(match step {
                 ProposalStep::Submit => "由撰写的委员本人提交".into(),
@@ -302,36 +324,7 @@ impl App {
         }
         let next = proposal::next_status(record.kind, record.status, step)
             .map_err(|refused| AppError::Conflict(refused.to_string()))?;
-        let write = match command {
-            ProposalCommand::Submit { number } => ProposalStepWrite {
-                step,
-                next,
-                number: Some(number.clone()),
-                unit: None,
-                detail: None,
-            },
-            ProposalCommand::Accept => ProposalStepWrite {
-                step,
-                next,
-                number: None,
-                unit: None,
-                detail: None,
-            },
-            ProposalCommand::Decline { reason } => ProposalStepWrite {
-                step,
-                next,
-                number: None,
-                unit: None,
-                detail: Some(reason.clone()),
-            },
-            ProposalCommand::Answer { unit, text } => ProposalStepWrite {
-                step,
-                next,
-                number: None,
-                unit: Some(unit.clone()),
-                detail: Some(text.clone()),
-            },
-        };
+        let write = input.write(step, next)?;
         let moved = self
             .store()
             .take_proposal_step(&acting.who(), id, record.status, &write, self.clock().now())
@@ -351,6 +344,11 @@ impl App {
         let mut lines = Vec::new();
         for record in self.store().proposals(ProposalFilter::Case(case_id)).await? {
             let from_this_case = record.origin_case_id == Some(case_id);
+            // A draft from a group reaches the residents once it is submitted: a draft being written
+            // (or left) is the member's own until then.
+            if !from_this_case && record.status == ProposalStatus::Drafted {
+                continue;
+            }
             for event in &record.events {
                 if let Some((what, detail)) = proposal::public_words(
                     record.kind,

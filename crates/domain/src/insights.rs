@@ -514,7 +514,14 @@ fn describe(
             chosen.retain(|k| *k != matter);
             (matter, chosen)
         }
-        None => (chosen.iter().take(2).cloned().collect(), chosen),
+        // No recurring matter: the two most shared words name it, and the rest are its keywords; a
+        // group sharing no word at all is named plainly.
+        None if chosen.is_empty() => ("相近".to_owned(), chosen),
+        None => {
+            let named: String = chosen.iter().take(2).cloned().collect();
+            let rest = chosen.into_iter().skip(2).collect();
+            (named, rest)
+        }
     }
 }
 
@@ -637,8 +644,13 @@ pub fn draft_social_report(source: &DraftSource<'_>) -> (String, String) {
         format!("{}至{}", source.first_month, source.last_month)
     };
     let rooms = source.rooms.join("、");
+    let about = if topic.is_empty() {
+        String::new()
+    } else {
+        format!("，涉及{topic}等方面")
+    };
     let mut body = format!(
-        "一、基本情况\n{period}，{rooms}共收到群众反映{matter}问题{count}件，涉及{topic}等方面。群众反映摘录：\n",
+        "一、基本情况\n{period}，{rooms}共收到群众反映{matter}问题{count}件{about}。群众反映摘录：\n",
         count = source.count,
     );
     for (n, excerpt) in source.excerpts.iter().enumerate() {
@@ -802,5 +814,21 @@ mod tests {
         ));
         assert!(body.contains("1. 小区停车位太少。"));
         assert!(body.contains("三、意见建议"));
+        // A group with no keywords beside its matter says nothing of what it touches.
+        let (_, body) = draft_social_report(&DraftSource {
+            matter: "停车",
+            keywords: &[],
+            count: 4,
+            rooms: &rooms,
+            first_month: "2026年3月",
+            last_month: "2026年3月",
+            excerpts: &excerpts,
+        });
+        assert!(
+            body.contains(
+                "2026年3月，洪桥街政协委员工作室、北京街政协委员工作室共收到群众反映停车问题4件。群众反映摘录"
+            ),
+            "{body}"
+        );
     }
 }

@@ -195,8 +195,9 @@ pub fn next_status(
 }
 
 /// Who takes a step on a draft of `member_id` whose cases are in `district_id`: the member writes and
-/// submits it; what the CPPCC decided and the unit answered is recorded by the member or by the
-/// district CPPCC's staff, who receive both (and the city general office, for a city member's).
+/// submits it; what the CPPCC decided and the unit answered is recorded by the member, by the
+/// district CPPCC's staff, who receive both, or by the city general office (city members' proposals
+/// go to the city CPPCC).
 pub fn may_take(actor: &Actor, step: ProposalStep, member_id: i64, district_id: i64) -> bool {
     let own = matches!(actor.scope, Scope::Member { member_id: own, .. } if own == member_id);
     match step {

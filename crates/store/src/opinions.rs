@@ -733,8 +733,9 @@ async fn write_step(
         .filter(opinion::Column::Id.eq(before.id))
         .filter(opinion::Column::State.eq(before.state.as_str()));
     // A step naming a member holds only if nobody named another meanwhile (naming one leaves the
-    // state as it was, so the state alone cannot tell).
-    if step.member_id.is_some() {
+    // state as it was, so the state alone cannot tell); so does a member's own step (a draft), which
+    // the member named before may no longer take.
+    if step.member_id.is_some() || step.drafts.is_some() {
         update = match &before.member {
             Some((id, _)) => update.filter(opinion::Column::MemberId.eq(*id)),
             None => update.filter(opinion::Column::MemberId.is_null()),

@@ -347,6 +347,9 @@ async fn a_proposals_fate_reaches_the_residents_tracking_page(db: TestDatabase) 
         .await;
         assert_eq!(status, 403, "{account}");
     }
+    let outsider = app.token("demo-other-district").await;
+    let (status, _) = proposal(&app, &outsider, pid, json!({"action": "submit", "number": ""})).await;
+    assert_eq!(status, 403, "who may act is checked before what was sent");
     let (_, unchanged) = call(
         &app,
         &member,
@@ -434,6 +437,18 @@ async fn a_draft_from_a_group_of_opinions_links_each_case(db: TestDatabase) {
         let city = app.token("demo-city").await;
         common::case_id(&app, &city, code["tracking_code"].as_str().unwrap()).await
     };
+    let screened = {
+        let staff = app.token("demo-staff").await;
+        let (_, cases) = common::case_list(&app, &staff).await;
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["route"] == "screened_out")
+            .expect("the demo screens one matter out in 洪桥")["id"]
+            .as_i64()
+            .unwrap()
+    };
     let body = |kind: &str, cases: Value| json!({"kind": kind, "title": "关于群众集中反映垃圾站问题的情况和建议", "text": "一、基本情况……", "case_ids": cases});
 
     let (_, before) = call(&app, &member, Method::GET, "/api/v1/proposals", None).await;
@@ -443,6 +458,7 @@ async fn a_draft_from_a_group_of_opinions_links_each_case(db: TestDatabase) {
         (body("social_report", json!([])), "case_ids"),
         (body("social_report", json!([first, elsewhere])), "case_ids"),
         (body("social_report", json!([first, 999_999])), "case_ids"),
+        (body("social_report", json!([first, screened])), "case_ids"),
         (body("leaflet", json!([first])), "kind"),
         (
             json!({"kind": "proposal", "title": "", "text": "x", "case_ids": [first]}),
@@ -501,6 +517,9 @@ async fn a_draft_from_a_group_of_opinions_links_each_case(db: TestDatabase) {
         .collect();
     assert_eq!(linked, [first, second], "each case once");
     assert_eq!(draft["origin_case_id"], Value::Null);
+    // Until it is submitted the draft is the member's own: the residents read nothing of it yet.
+    let quiet = tracking_words(&app, &first_code).await;
+    assert!(!quiet.iter().any(|w| w.contains("垃圾站问题")), "{quiet:?}");
     proposal(
         &app,
         &member,
@@ -603,10 +622,7 @@ async fn a_member_saves_and_follows_a_draft_on_pages(db: TestDatabase) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 422);
     let body = response.text().await.unwrap();
-    assert!(
-        body.contains("政协给出的编号不能为空") || body.contains("政协给出的编号"),
-        "{body}"
-    );
+    assert!(body.contains("role=\"alert\">政协给出的编号不能为空"), "{body}");
     let response = client
         .post(app.url(&location))
         .form(&[

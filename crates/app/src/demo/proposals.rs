@@ -5,7 +5,7 @@
 use chrono::{Days, Utc};
 use domain::proposal::ProposalKind;
 
-use crate::proposals::ProposalCommand;
+use crate::proposals::ProposalInput;
 use crate::{App, AppError};
 
 impl App {
@@ -30,13 +30,22 @@ impl App {
             .proposal_step(
                 &member,
                 id,
-                &ProposalCommand::Submit {
-                    number: "越政协社〔2026〕45号".into(),
+                &ProposalInput {
+                    action: "submit".into(),
+                    number: Some("越政协社〔2026〕45号".into()),
+                    ..ProposalInput::default()
                 },
             )
             .await?;
         self.as_of(at(1))
-            .proposal_step(&district, id, &ProposalCommand::Accept)
+            .proposal_step(
+                &district,
+                id,
+                &ProposalInput {
+                    action: "accept".into(),
+                    ..ProposalInput::default()
+                },
+            )
             .await?;
 
         // A draft from the room's group of parking opinions.

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use app::proposals::{ProposalCommand, ProposalView};
+use app::proposals::{ProposalInput, ProposalView};
 
 use crate::AppState;
 use crate::auth::ApiCaller;
@@ -209,14 +209,14 @@ async fn take_step(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ProposalActionJson>,
 ) -> Result<ApiJson<ProposalJson>, ApiError> {
-    let command = ProposalCommand::parse(
-        &body.action,
-        body.number.as_deref(),
-        body.reason.as_deref(),
-        body.unit.as_deref(),
-        body.text.as_deref(),
-    )?;
+    let input = ProposalInput {
+        action: body.action,
+        number: body.number,
+        reason: body.reason,
+        unit: body.unit,
+        text: body.text,
+    };
     Ok(ApiJson(
-        (&state.app.proposal_step(&caller.acting(), id, &command).await?).into(),
+        (&state.app.proposal_step(&caller.acting(), id, &input).await?).into(),
     ))
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use app::AppError;
-use app::proposals::{ProposalCommand, ProposalView};
+use app::proposals::{ProposalInput, ProposalView};
 
 use crate::AppState;
 use crate::auth::PageCaller;
@@ -182,16 +182,14 @@ pub(super) async fn act(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Response {
     let acting = caller.acting();
-    let outcome = match ProposalCommand::parse(
-        &form.action,
-        Some(&form.number),
-        Some(&form.reason),
-        Some(&form.unit),
-        Some(&form.text),
-    ) {
-        Ok(command) => state.app.proposal_step(&acting, id, &command).await,
-        Err(err) => Err(err),
+    let input = ProposalInput {
+        action: form.action.clone(),
+        number: Some(form.number.clone()),
+        reason: Some(form.reason.clone()),
+        unit: Some(form.unit.clone()),
+        text: Some(form.text.clone()),
     };
+    let outcome = state.app.proposal_step(&acting, id, &input).await;
     match outcome {
         Ok(_) => Redirect::to(&format!("/admin/proposals/{id}")).into_response(),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
