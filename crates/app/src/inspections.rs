@@ -35,7 +35,14 @@ pub struct TaskView {
     /// Days past the due day while still with its owner (negative: days left); `None` once reported or
     /// closed.
     pub days_past_due: Option<i64>,
+    /// The photos given as evidence (整改佐证), oldest first.
+    pub photo_ids: Vec<i64>,
+    /// Whether the caller may add a photo now (the owner, before reporting).
+    pub may_add_photo: bool,
 }
+
+/// Most photos one task keeps as evidence.
+pub const MAX_PHOTOS_PER_TASK: usize = 6;
 
 /// One inspection with its room and tasks.
 #[derive(Debug, Clone)]
@@ -224,6 +231,7 @@ impl App {
         for step in self.store().rectification_steps(&ids).await? {
             steps.entry(step.task_id).or_default().push(step);
         }
+        let mut photos = self.store().rectification_photo_ids(&ids).await?;
         let rooms: HashMap<i64, Room> = self
             .store()
             .rooms_in_scope(&acting.scope())
@@ -241,17 +249,21 @@ impl App {
                     .await?
                     .ok_or_else(|| AppError::Internal(format!("task {} has no room", task.id)))?,
             };
-            let actions = TaskStep::ALL
+            let actions: Vec<TaskStep> = TaskStep::ALL
                 .into_iter()
                 .filter(|step| inspection::next_task_status(task.status, *step).is_ok())
                 .filter(|step| Self::may_take_step(acting, *step, &task))
                 .collect();
+            let photo_ids = photos.remove(&task.id).unwrap_or_default();
             out.push(TaskView {
                 days_past_due: task
                     .status
                     .with_owner()
                     .then(|| inspection::days_past_due(task.due_date, today)),
                 steps: steps.remove(&task.id).unwrap_or_default(),
+                // Evidence goes with the report: the owner adds it while the task is theirs to report.
+                may_add_photo: actions.contains(&TaskStep::Report) && photo_ids.len() < MAX_PHOTOS_PER_TASK,
+                photo_ids,
                 room_name: room.name,
                 district_name: room.district_name,
                 actions,
@@ -707,6 +719,69 @@ impl App {
             .await?
             .pop()
             .ok_or_else(|| AppError::Internal("task view".into()))
+    }
+
+    /// Adds a photo as evidence of a task's rectification: the owner, while the task is theirs to
+    /// report; decoded and re-encoded off the async threads (metadata stripped, scaled), at most
+    /// [`MAX_PHOTOS_PER_TASK`]. Returns the photo's id.
+    pub async fn add_rectification_photo(
+        &self,
+        acting: &Acting,
+        id: i64,
+        bytes: Vec<u8>,
+    ) -> Result<i64, AppError> {
+        let task = self.task_in_scope(acting, id).await?;
+        if !Self::may_take_step(acting, TaskStep::Report, &task) {
+            return Err(AppError::Forbidden(format!(
+                "整改佐证照片由负责整改的{}上传",
+                task.owner.label_zh()
+            )));
+        }
+        if inspection::next_task_status(task.status, TaskStep::Report).is_err() {
+            return Err(AppError::Conflict(format!(
+                "这项整改任务目前“{}”，不能再添加照片",
+                task.status.label_zh()
+            )));
+        }
+        let full = || {
+            AppError::Conflict(format!(
+                "每项整改最多保存 {MAX_PHOTOS_PER_TASK} 张照片，或任务刚被他人处理，请刷新后再看"
+            ))
+        };
+        let photo = tokio::task::spawn_blocking(move || documents::photo::normalise_activity_photo(&bytes))
+            .await
+            .map_err(|err| AppError::Internal(format!("photo task failed: {err}")))?
+            .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        let new = store::activities::NewPhoto {
+            jpeg: &photo.jpeg,
+            width: photo.width,
+            height: photo.height,
+            etag: &photo.etag,
+        };
+        self.store()
+            .add_rectification_photo(
+                &acting.who(),
+                &task,
+                &new,
+                MAX_PHOTOS_PER_TASK,
+                self.clock().now(),
+            )
+            .await?
+            .ok_or_else(full)
+    }
+
+    /// A photo of a task the caller may read.
+    pub async fn rectification_photo(
+        &self,
+        acting: &Acting,
+        id: i64,
+        photo_id: i64,
+    ) -> Result<store::members::PhotoFile, AppError> {
+        self.task_in_scope(acting, id).await?;
+        self.store()
+            .rectification_photo(id, photo_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("这项整改没有这张照片".into()))
     }
 
     /// Takes one step on a task: the owner reports, the inspecting department accepts or returns.

@@ -11,7 +11,9 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::entity::{inspection, inspection_plan, rectification_step, rectification_task};
+use crate::entity::{
+    inspection, inspection_plan, rectification_photo, rectification_step, rectification_task,
+};
 use crate::error::{corrupt, stored};
 use crate::scope::{PlaceColumns, place_condition};
 use crate::{Recorded, Store, StoreError};
@@ -482,5 +484,100 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// The photos of each task, oldest first, by id.
+    pub async fn rectification_photo_ids(
+        &self,
+        task_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<i64>>, StoreError> {
+        use sea_orm::QuerySelect;
+        let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        for (task_id, id) in rectification_photo::Entity::find()
+            .select_only()
+            .column(rectification_photo::Column::TaskId)
+            .column(rectification_photo::Column::Id)
+            .filter(rectification_photo::Column::TaskId.is_in(task_ids.iter().copied()))
+            .order_by_asc(rectification_photo::Column::Id)
+            .into_tuple::<(i64, i64)>()
+            .all(&self.read)
+            .await?
+        {
+            out.entry(task_id).or_default().push(id);
+        }
+        Ok(out)
+    }
+
+    /// Adds a photo to `task` if it has fewer than `limit` and is still `expected` (the owner's to
+    /// report); the task row is locked first, so photos sent at once cannot pass the limit. `None`
+    /// when full or moved on.
+    pub async fn add_rectification_photo(
+        &self,
+        who: &Who,
+        task: &TaskRecord,
+        photo: &crate::activities::NewPhoto<'_>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        use sea_orm::{PaginatorTrait, QuerySelect};
+        let txn = self.write.begin().await?;
+        let current = rectification_task::Entity::find_by_id(task.id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or_else(|| corrupt("rectification_tasks.id", task.id.to_string()))?;
+        let kept = rectification_photo::Entity::find()
+            .filter(rectification_photo::Column::TaskId.eq(task.id))
+            .count(&txn)
+            .await?;
+        if current.status != task.status.as_str() || usize::try_from(kept).unwrap_or(usize::MAX) >= limit {
+            txn.rollback().await?;
+            return Ok(None);
+        }
+        let row = rectification_photo::ActiveModel {
+            task_id: Set(task.id),
+            jpeg: Set(photo.jpeg.to_vec()),
+            width: Set(i32::try_from(photo.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(photo.height).unwrap_or(i32::MAX)),
+            etag: Set(photo.etag.to_owned()),
+            uploaded_by: Set(who.label.clone()),
+            uploaded_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::append(
+            &txn,
+            who,
+            now,
+            Change {
+                action: "rectification.photo.add",
+                entity: "rectification_task",
+                entity_id: task.id.to_string(),
+                district_id: Some(task.district_id),
+                before: None,
+                after: Some(json!({ "photo_id": row.id, "etag": photo.etag })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Some(row.id))
+    }
+
+    pub async fn rectification_photo(
+        &self,
+        task_id: i64,
+        photo_id: i64,
+    ) -> Result<Option<crate::members::PhotoFile>, StoreError> {
+        Ok(rectification_photo::Entity::find_by_id(photo_id)
+            .filter(rectification_photo::Column::TaskId.eq(task_id))
+            .one(&self.read)
+            .await?
+            .map(|row| crate::members::PhotoFile {
+                jpeg: row.jpeg,
+                etag: row.etag,
+            }))
     }
 }

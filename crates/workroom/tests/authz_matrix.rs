@@ -1006,6 +1006,13 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             &format!("/api/v1/rectifications/{open_task}"),
             [401, 200, 200, 200, 200, 403, 403, 403, 403, 403, 200],
         ),
+        // Evidence is added while the task is its owner's to report: before the report below.
+        row_with(
+            Method::POST,
+            &format!("/api/v1/rectifications/{open_task}/photos"),
+            json!({ "not": "an image" }),
+            [401, 403, 403, 403, 422, 403, 403, 403, 403, 403, 403],
+        ),
         row_with(
             Method::POST,
             &format!("/api/v1/rectifications/{open_task}/actions"),
@@ -1037,6 +1044,11 @@ async fn every_account_gets_exactly_the_routes_its_role_allows(db: TestDatabase)
             Method::GET,
             "/admin/rectifications",
             [LOGIN, 200, 200, 200, 200, 403, 403, 403, 200, 403, 200],
+        ),
+        row(
+            Method::GET,
+            &format!("/admin/rectifications/{open_task}/photos/999999.jpg"),
+            [LOGIN, 404, 404, 404, 404, 403, 403, 403, 403, 403, 404],
         ),
         row(
             Method::GET,

@@ -940,7 +940,152 @@ async fn the_year_is_planned_room_by_room(db: TestDatabase) {
     );
 }
 
+/// A small photo as a phone takes it.
+fn photo_jpeg() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([
+            u8::try_from(x % 256).unwrap(),
+            u8::try_from(y % 256).unwrap(),
+            120,
+        ])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&picture)
+        .unwrap();
+    jpeg
+}
+
+/// Evidence of a rectification (整改佐证): the owner adds photos while the task is theirs to report,
+/// at most six even sent at once; the inspector sees them; nobody else adds any, nor after reporting;
+/// a file that is not a photo is refused.
+async fn the_owner_adds_photos_as_evidence_of_a_rectification(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let inspector = app.token("demo-inspector").await;
+    let staff = app.token("demo-staff").await;
+    let (_, all) = call(
+        &app,
+        &staff,
+        Method::GET,
+        "/api/v1/rectifications?status=all",
+        None,
+    )
+    .await;
+    let task = tasks_where(&all, |t| t["status"] == "open" && t["owner"] == "room_staff")[0].clone();
+    let id = task["id"].as_i64().unwrap();
+    assert_eq!(task["may_add_photo"], true, "{task}");
+    let send = |token: &str, bytes: Vec<u8>| {
+        app.with_token(
+            Method::POST,
+            &format!("/api/v1/rectifications/{id}/photos"),
+            token,
+        )
+        .header("content-type", "image/jpeg")
+        .body(bytes)
+    };
+
+    // Not a photo; not the owner — refused, nothing kept.
+    let response = send(&staff, b"not a photo".to_vec()).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    for account in ["demo-inspector", "demo-street", "demo-district", "demo-member"] {
+        let token = app.token(account).await;
+        let response = send(&token, photo_jpeg()).send().await.unwrap();
+        assert_eq!(response.status(), 403, "{account}");
+    }
+
+    // Eight at once: six are kept.
+    let statuses = statuses_in_parallel((0..8).map(|_| send(&staff, photo_jpeg())).collect()).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 6, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 2, "{statuses:?}");
+    let (_, seen) = call(
+        &app,
+        &inspector,
+        Method::GET,
+        &format!("/api/v1/rectifications/{id}"),
+        None,
+    )
+    .await;
+    let photos = seen["photos"].as_array().unwrap();
+    assert_eq!(photos.len(), 6, "{seen}");
+    assert_eq!(seen["may_add_photo"], false, "the inspector adds none");
+
+    // The inspector's page shows them; the file is a JPEG for those in scope only.
+    let (client, _) = app.page_session("demo-inspector").await;
+    let url = photos[0].as_str().unwrap();
+    let response = client.get(app.url(url)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    let (member, _) = app.page_session("demo-member").await;
+    assert_eq!(member.get(app.url(url)).send().await.unwrap().status(), 403);
+    let page = get_text(&client, &app.url(&format!("/admin/rectifications/{id}"))).await;
+    assert!(page.contains("整改佐证照片（6 张）"), "{page}");
+
+    // Once reported, the evidence is what it was.
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::POST,
+        &format!("/api/v1/rectifications/{id}/actions"),
+        Some(json!({"action": "report", "text": "已补齐台账，照片见附件。"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        &staff,
+        Method::GET,
+        &format!("/api/v1/rectifications/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let response = send(&staff, photo_jpeg()).send().await.unwrap();
+    assert_eq!(response.status(), 409);
+}
+
+/// On the page: the owner uploads a photo with the form; a broken file is shown again with the reason.
+async fn the_owner_uploads_evidence_on_the_page(db: TestDatabase) {
+    let app = TestApp::spawn_demo(db).await;
+    let staff = app.token("demo-staff").await;
+    let (_, all) = call(
+        &app,
+        &staff,
+        Method::GET,
+        "/api/v1/rectifications?status=all",
+        None,
+    )
+    .await;
+    let id = tasks_where(&all, |t| t["status"] == "open" && t["owner"] == "room_staff")[0]["id"]
+        .as_i64()
+        .unwrap();
+    let (client, csrf) = app.page_session("demo-staff").await;
+    let page = get_text(&client, &app.url(&format!("/admin/rectifications/{id}"))).await;
+    assert!(page.contains("添加照片"), "{page}");
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name("整改.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+        client
+            .post(app.url(&format!("/admin/rectifications/{id}/photos")))
+            .multipart(form)
+            .send()
+    };
+    let response = upload(b"GIF89a broken".to_vec()).await.unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("role=\"alert\""));
+    let response = upload(photo_jpeg()).await.unwrap();
+    assert_eq!(response.status(), 303);
+    let page = get_text(&client, &app.url(&format!("/admin/rectifications/{id}"))).await;
+    assert!(page.contains("整改佐证照片（1 张）"), "{page}");
+}
+
 on_both_databases!(
+    the_owner_adds_photos_as_evidence_of_a_rectification,
+    the_owner_uploads_evidence_on_the_page,
     the_year_is_planned_room_by_room,
     an_inspection_sent_twice_is_recorded_once,
     owners_and_inspectors_are_told_what_waits_and_what_is_late,

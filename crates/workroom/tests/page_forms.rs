@@ -106,6 +106,7 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     ("/admin/rectifications/1", &[("step", "accept")]),
+    ("/admin/rectifications/1/photos", &[]),
     (
         "/admin/support-requests",
         &[("kind", "guidance"), ("room_id", "1"), ("text", "探针")],

@@ -32,6 +32,7 @@ pub mod proposal_event;
 pub mod reception_session;
 pub mod reception_session_change;
 pub mod reception_session_member;
+pub mod rectification_photo;
 pub mod rectification_step;
 pub mod rectification_task;
 pub mod room;

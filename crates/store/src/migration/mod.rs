@@ -29,6 +29,7 @@ pub(crate) mod m20261207_000024_inspection_client_key;
 pub(crate) mod m20261208_000025_proposals;
 mod m20261208_000026_inspection_plans;
 pub(crate) mod m20261208_000027_support_reminders;
+mod m20261208_000028_rectification_photos;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000025_proposals::Migration),
             Box::new(m20261208_000026_inspection_plans::Migration),
             Box::new(m20261208_000027_support_reminders::Migration),
+            Box::new(m20261208_000028_rectification_photos::Migration),
         ]
     }
 }

@@ -30,6 +30,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_inspection))
         .routes(routes!(list_rectifications))
         .routes(routes!(get_rectification))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_rectification_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
         .routes(routes!(rectification_action))
 }
 
@@ -93,8 +100,23 @@ pub struct RectificationJson {
     days_past_due: Option<i64>,
     closed_at: Option<DateTime<Utc>>,
     steps: Vec<TaskStepJson>,
+    /// The photos given as evidence (整改佐证), as URLs a signed-in page may show.
+    photos: Vec<String>,
+    /// Whether the caller may add a photo now (the owner, before reporting).
+    may_add_photo: bool,
     /// What the caller may do now: `report`, `accept`, `return`.
     actions: Vec<String>,
+}
+
+/// Where a page shows a task's photo (signed in, in the task's scope).
+pub(crate) fn rectification_photo_url(task_id: i64, photo_id: i64) -> String {
+    format!("/admin/rectifications/{task_id}/photos/{photo_id}.jpg")
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RectificationPhotoJson {
+    photo_id: i64,
+    url: String,
 }
 
 impl From<&TaskView> for RectificationJson {
@@ -113,6 +135,12 @@ impl From<&TaskView> for RectificationJson {
             status_label: t.task.status.label_zh().to_owned(),
             days_past_due: t.days_past_due,
             closed_at: t.task.closed_at,
+            photos: t
+                .photo_ids
+                .iter()
+                .map(|p| rectification_photo_url(t.task.id, *p))
+                .collect(),
+            may_add_photo: t.may_add_photo,
             steps: t
                 .steps
                 .iter()
@@ -581,5 +609,34 @@ async fn rectification_action(
             .rectification_step(&caller.acting(), id, &command)
             .await?)
             .into(),
+    ))
+}
+
+/// Adds a photo as evidence of a rectification (JPEG, PNG or WebP, at most 5 MB; at most 6 a task):
+/// the owner, while the task is theirs to report; re-encoded as JPEG without metadata.
+#[utoipa::path(
+    post, path = "/api/v1/rectifications/{id}/photos", tag = "inspections", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 201, body = RectificationPhotoJson), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)
+    )
+)]
+async fn add_rectification_photo(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, ApiJson<RectificationPhotoJson>), ApiError> {
+    let photo_id = state
+        .app
+        .add_rectification_photo(&caller.acting(), id, body.to_vec())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(RectificationPhotoJson {
+            photo_id,
+            url: rectification_photo_url(id, photo_id),
+        }),
     ))
 }

@@ -494,3 +494,84 @@ pub(super) async fn task_act(
         Err(err) => PageError::new(page, err).into_response(),
     }
 }
+
+/// Receives a photo as evidence of a rectification (multipart: `csrf`, `photo`); shows the task again
+/// with what happened.
+pub(super) async fn task_photo_form(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    PagePath(id): PagePath<i64>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let acting = caller.acting();
+    let outcome = match multipart {
+        // Not a form upload: its token cannot be read, so it is refused as a form without one.
+        Err(_) => {
+            crate::extract::check_upload_csrf(&page, &caller, "")?;
+            Err(AppError::invalid("photo", "请通过页面上的表单上传照片。"))
+        }
+        Ok(mut multipart) => {
+            let (mut csrf, mut file) = (String::new(), None);
+            while let Ok(Some(field)) = multipart.next_field().await {
+                match field.name() {
+                    Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+                    Some("photo") => file = field.bytes().await.ok(),
+                    _ => {}
+                }
+            }
+            crate::extract::check_upload_csrf(&page, &caller, &csrf)?;
+            state
+                .app
+                .add_rectification_photo(&acting, id, file.map(|f| f.to_vec()).unwrap_or_default())
+                .await
+        }
+    };
+    Ok(match outcome {
+        Ok(_) => Redirect::to(&format!("/admin/rectifications/{id}#photos")).into_response(),
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let view = state
+                .app
+                .rectification(&acting, id)
+                .await
+                .map_err(|other| PageError::new(page.clone(), other))?;
+            form_again(
+                &err,
+                TaskPage {
+                    page,
+                    view,
+                    error: err.to_string(),
+                    typed: String::new(),
+                },
+            )
+        }
+        Err(err) => PageError::new(page, err).into_response(),
+    })
+}
+
+/// A photo of a task, for those who may read the task.
+pub(super) async fn task_photo(
+    State(state): State<AppState>,
+    page: PageContext,
+    PageCaller(caller): PageCaller,
+    headers: axum::http::HeaderMap,
+    PagePath((id, file)): PagePath<(i64, String)>,
+) -> Result<Response, PageError> {
+    let fail = |err| PageError::new(page.clone(), err);
+    let photo_id = file
+        .strip_suffix(".jpg")
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| fail(AppError::NotFound("没有这张照片".into())))?;
+    let photo = state
+        .app
+        .rectification_photo(&caller.acting(), id, photo_id)
+        .await
+        .map_err(fail)?;
+    // Private to those in scope: browsers may keep it, shared caches may not.
+    Ok(super::assets::jpeg_response(
+        &headers,
+        &photo.etag,
+        photo.jpeg,
+        "private, max-age=86400",
+    ))
+}

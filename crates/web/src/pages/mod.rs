@@ -157,6 +157,16 @@ pub fn router() -> Router<AppState> {
             "/admin/rectifications/{id}",
             get(inspections::task).post(inspections::task_act),
         )
+        .route(
+            "/admin/rectifications/{id}/photos",
+            post(inspections::task_photo_form).layer(axum::extract::DefaultBodyLimit::max(
+                documents::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admin/rectifications/{id}/photos/{file}",
+            get(inspections::task_photo),
+        )
         .route("/admin/insights/social-report.docx", post(insights::draft_docx))
         .route("/admin/duty/score-sheet.xlsx", get(activities::score_sheet))
         .route(
