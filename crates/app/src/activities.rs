@@ -717,10 +717,7 @@ impl App {
                 "每次活动最多保存 {MAX_PHOTOS_PER_ACTIVITY} 张照片，请先删除不需要的照片"
             )));
         }
-        let photo = tokio::task::spawn_blocking(move || documents::photo::normalise_activity_photo(&bytes))
-            .await
-            .map_err(|err| AppError::Internal(format!("photo task failed: {err}")))?
-            .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        let photo = crate::gate::normalised_photo(bytes, documents::photo::normalise_activity_photo).await?;
         let new = store::activities::NewPhoto {
             jpeg: &photo.jpeg,
             width: photo.width,

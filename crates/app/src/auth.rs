@@ -2,16 +2,14 @@
 //! on a blocking thread; session and API tokens are random and stored only as their SHA-256.
 
 use std::net::IpAddr;
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use domain::identity::{self, ThrottlePolicy};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use store::accounts::{Account, AccountError, LoginKind, LoginSession};
-use tokio::sync::Semaphore;
 
+use crate::gate::WorkGate;
 use crate::{App, AppError};
 
 /// A signed-in caller: the account and the session or token it used.
@@ -46,56 +44,8 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// At most one Argon2 computation per core runs at once in this process (each takes 19 MiB and a core
-/// for tens of milliseconds); the rest wait in line for up to `HASHING_WAIT`, then get 503 with
-/// Retry-After. Without the bound, 300 parallel sign-ins took the server to 5.7 GB.
-pub(crate) struct HashingGate {
-    permits: Arc<Semaphore>,
-    wait: Duration,
-}
-
-/// How long a sign-in waits in line for a hashing slot before it is answered 503.
-const HASHING_WAIT: Duration = Duration::from_secs(5);
-
-impl HashingGate {
-    pub(crate) fn new(permits: usize, wait: Duration) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
-            wait,
-        }
-    }
-
-    fn global() -> &'static Self {
-        static GATE: OnceLock<HashingGate> = OnceLock::new();
-        GATE.get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            Self::new(cores, HASHING_WAIT)
-        })
-    }
-
-    /// Runs `work` on a blocking thread once a slot is free. The slot stays taken until the work ends,
-    /// even when the request that asked for it has gone.
-    pub(crate) async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
-        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
-            .await
-            .map_err(|_| AppError::Busy {
-                retry_after_secs: self.wait.as_secs().max(1),
-            })?
-            .map_err(|err| AppError::Internal(format!("hashing gate closed: {err}")))?;
-        tokio::task::spawn_blocking(move || {
-            let _slot = permit;
-            work()
-        })
-        .await
-        .map_err(|err| AppError::Internal(format!("hashing task failed: {err}")))
-    }
-}
-
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    HashingGate::global()
+    WorkGate::hashing()
         .run(move || {
             Argon2::default()
                 .hash_password(password.as_bytes())
@@ -106,7 +56,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    HashingGate::global()
+    WorkGate::hashing()
         .run(move || {
             Argon2::default()
                 .verify_password(password.as_bytes(), hash.as_str())
@@ -338,48 +288,5 @@ mod tests {
                 .await
                 .unwrap()
         );
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn hashing_runs_at_most_the_gates_slots_at_once_and_a_full_queue_answers_busy() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let gate = Arc::new(HashingGate::new(2, Duration::from_secs(10)));
-        let running = Arc::new(AtomicUsize::new(0));
-        let most = Arc::new(AtomicUsize::new(0));
-        let tasks: Vec<_> = (0..12)
-            .map(|_| {
-                let (gate, running, most) = (gate.clone(), running.clone(), most.clone());
-                tokio::spawn(async move {
-                    gate.run(move || {
-                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                        most.fetch_max(now, Ordering::SeqCst);
-                        std::thread::sleep(Duration::from_millis(20));
-                        running.fetch_sub(1, Ordering::SeqCst);
-                    })
-                    .await
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap().unwrap();
-        }
-        assert_eq!(most.load(Ordering::SeqCst), 2, "never more than the slots");
-
-        let narrow = Arc::new(HashingGate::new(1, Duration::from_millis(50)));
-        let holder = {
-            let narrow = narrow.clone();
-            tokio::spawn(async move {
-                narrow
-                    .run(|| std::thread::sleep(Duration::from_millis(400)))
-                    .await
-            })
-        };
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let refused = narrow.run(|| ()).await;
-        assert!(
-            matches!(refused, Err(AppError::Busy { retry_after_secs }) if retry_after_secs >= 1),
-            "{refused:?}"
-        );
-        holder.await.unwrap().unwrap();
     }
 }

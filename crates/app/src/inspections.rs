@@ -748,10 +748,7 @@ impl App {
                 "每项整改最多保存 {MAX_PHOTOS_PER_TASK} 张照片，或任务刚被他人处理，请刷新后再看"
             ))
         };
-        let photo = tokio::task::spawn_blocking(move || documents::photo::normalise_activity_photo(&bytes))
-            .await
-            .map_err(|err| AppError::Internal(format!("photo task failed: {err}")))?
-            .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        let photo = crate::gate::normalised_photo(bytes, documents::photo::normalise_activity_photo).await?;
         let new = store::activities::NewPhoto {
             jpeg: &photo.jpeg,
             width: photo.width,

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod divisions;
 mod error;
 pub mod funding;
+mod gate;
 pub mod insights;
 pub mod inspections;
 pub mod ledgers;

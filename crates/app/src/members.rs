@@ -158,10 +158,7 @@ impl App {
             .await?
             .ok_or_else(|| not_visible(&scope, "委员"))?;
         acting.require(Action::ManageMembers, &member_place(&member))?;
-        let photo = tokio::task::spawn_blocking(move || documents::photo::normalise(&bytes))
-            .await
-            .map_err(|err| AppError::Internal(format!("photo task failed: {err}")))?
-            .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        let photo = crate::gate::normalised_photo(bytes, documents::photo::normalise).await?;
         self.store()
             .put_member_photo(
                 &acting.who(),
