@@ -55,7 +55,7 @@ impl ProposalInput {
             .ok_or_else(|| {
                 AppError::invalid(
                     "action",
-                    "操作应为 submit（提交）、accept（立案/采用）、decline（不予立案/未采用）或 answer（记录答复）",
+                    "操作应为 submit（提交）、accept（立案/采用）、decline（不予立案/未采用）、answer（记录答复）或 withdraw（撤回草稿）",
                 )
             })
     }
@@ -87,10 +87,16 @@ impl ProposalInput {
                     Some(proposal::check_unit(self.unit.as_deref().unwrap_or_default()).map_err(invalid)?);
                 write.detail = Some(text(&self.text, "text", "答复内容")?);
             }
-            ProposalStep::Accept | ProposalStep::Draft => {}
+            ProposalStep::Accept | ProposalStep::Draft | ProposalStep::Withdraw => {}
         }
         Ok(write)
     }
+}
+
+/// A draft written on a case is part of that case's record (its step says so to the resident); only a
+/// draft from a group may be set aside.
+fn withdrawable(step: ProposalStep, record: &ProposalRecord) -> bool {
+    step != ProposalStep::Withdraw || record.origin_case_id.is_none()
 }
 
 fn may_take(acting: &Acting, step: ProposalStep, record: &ProposalRecord) -> bool {
@@ -174,6 +180,7 @@ impl App {
                 actions: ProposalStep::LATER
                     .into_iter()
                     .filter(|s| proposal::next_status(record.kind, record.status, *s).is_ok())
+                    .filter(|s| withdrawable(*s, &record))
                     .filter(|s| may_take(acting, *s, &record))
                     .collect(),
                 record,
@@ -324,6 +331,11 @@ impl App {
         }
         let next = proposal::next_status(record.kind, record.status, step)
             .map_err(|refused| AppError::Conflict(refused.to_string()))?;
+        if !withdrawable(step, record) {
+            return Err(AppError::Conflict(
+                "据单件意见形成的草稿已记入案件的办理经过，不能撤回；请修改后提交".into(),
+            ));
+        }
         let write = input.write(step, next)?;
         let moved = self
             .store()
@@ -346,7 +358,8 @@ impl App {
             let from_this_case = record.origin_case_id == Some(case_id);
             // A draft from a group reaches the residents once it is submitted: a draft being written
             // (or left) is the member's own until then.
-            if !from_this_case && record.status == ProposalStatus::Drafted {
+            if !from_this_case && matches!(record.status, ProposalStatus::Drafted | ProposalStatus::Withdrawn)
+            {
                 continue;
             }
             for event in &record.events {

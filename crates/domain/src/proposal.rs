@@ -69,15 +69,18 @@ pub enum ProposalStatus {
     Declined,
     /// 已答复: the handling unit answered.
     Answered,
+    /// 已撤回: a draft from a group the member set aside before submitting it.
+    Withdrawn,
 }
 
 impl ProposalStatus {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Drafted,
         Self::Submitted,
         Self::Accepted,
         Self::Declined,
         Self::Answered,
+        Self::Withdrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +90,7 @@ impl ProposalStatus {
             Self::Accepted => "accepted",
             Self::Declined => "declined",
             Self::Answered => "answered",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
@@ -105,12 +109,13 @@ impl ProposalStatus {
             (Self::Declined, ProposalKind::SocialReport) => "未采用",
             (Self::Answered, ProposalKind::Proposal) => "承办单位已答复",
             (Self::Answered, ProposalKind::SocialReport) => "有关部门已回复",
+            (Self::Withdrawn, _) => "已撤回，未提交",
         }
     }
 
     /// No step follows.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Declined | Self::Answered)
+        matches!(self, Self::Declined | Self::Answered | Self::Withdrawn)
     }
 }
 
@@ -128,15 +133,18 @@ pub enum ProposalStep {
     Decline,
     /// 答复, with the handling unit and its answer.
     Answer,
+    /// 撤回: the member sets a group's draft aside before submitting it.
+    Withdraw,
 }
 
 impl ProposalStep {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Draft,
         Self::Submit,
         Self::Accept,
         Self::Decline,
         Self::Answer,
+        Self::Withdraw,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +154,7 @@ impl ProposalStep {
             Self::Accept => "accept",
             Self::Decline => "decline",
             Self::Answer => "answer",
+            Self::Withdraw => "withdraw",
         }
     }
 
@@ -162,11 +171,18 @@ impl ProposalStep {
             (Self::Decline, ProposalKind::Proposal) => "不予立案",
             (Self::Decline, ProposalKind::SocialReport) => "未采用",
             (Self::Answer, _) => "记录答复",
+            (Self::Withdraw, _) => "撤回",
         }
     }
 
     /// The steps that follow a draft, in the order they happen.
-    pub const LATER: [Self; 4] = [Self::Submit, Self::Accept, Self::Decline, Self::Answer];
+    pub const LATER: [Self; 5] = [
+        Self::Submit,
+        Self::Accept,
+        Self::Decline,
+        Self::Answer,
+        Self::Withdraw,
+    ];
 }
 
 /// A step the draft's status does not allow.
@@ -190,6 +206,7 @@ pub fn next_status(
         (S::Submitted, ProposalStep::Accept) => Ok(S::Accepted),
         (S::Submitted, ProposalStep::Decline) => Ok(S::Declined),
         (S::Accepted, ProposalStep::Answer) => Ok(S::Answered),
+        (S::Drafted, ProposalStep::Withdraw) => Ok(S::Withdrawn),
         _ => Err(ProposalStepNotNow { kind, status, step }),
     }
 }
@@ -201,7 +218,7 @@ pub fn next_status(
 pub fn may_take(actor: &Actor, step: ProposalStep, member_id: i64, district_id: i64) -> bool {
     let own = matches!(actor.scope, Scope::Member { member_id: own, .. } if own == member_id);
     match step {
-        ProposalStep::Draft | ProposalStep::Submit => own,
+        ProposalStep::Draft | ProposalStep::Submit | ProposalStep::Withdraw => own,
         ProposalStep::Accept | ProposalStep::Decline | ProposalStep::Answer => {
             own || may_read_as_office(actor, district_id)
         }
@@ -261,7 +278,9 @@ pub fn public_words(
 ) -> Option<(String, Option<String>)> {
     let name = kind.label_zh();
     Some(match step {
-        ProposalStep::Draft if from_this_case => return None,
+        // A draft set aside was never the residents' to read.
+        ProposalStep::Withdraw | ProposalStep::Draft if from_this_case => return None,
+        ProposalStep::Withdraw => return None,
         ProposalStep::Draft => (
             format!("委员把您和其他群众反映的同类问题写成{name}"),
             Some(format!("《{title}》")),
@@ -334,6 +353,19 @@ mod tests {
             assert!(refused.to_string().contains("不能"), "{refused}");
         }
         assert!(S::Declined.is_final() && S::Answered.is_final() && !S::Accepted.is_final());
+        assert_eq!(
+            next_status(k, S::Drafted, ProposalStep::Withdraw),
+            Ok(S::Withdrawn)
+        );
+        assert!(
+            next_status(k, S::Submitted, ProposalStep::Withdraw).is_err(),
+            "submitted is out of hand"
+        );
+        assert!(S::Withdrawn.is_final());
+        assert_eq!(
+            public_words(k, ProposalStep::Withdraw, false, "t", None, None, None),
+            None
+        );
         assert_eq!(
             S::Accepted.label_zh(ProposalKind::SocialReport),
             "已采用，待有关部门回复"

@@ -87,6 +87,7 @@ fn audit_action(step: ProposalStep) -> &'static str {
         ProposalStep::Accept => "proposal.accept",
         ProposalStep::Decline => "proposal.decline",
         ProposalStep::Answer => "proposal.answer",
+        ProposalStep::Withdraw => "proposal.withdraw",
     }
 }
 

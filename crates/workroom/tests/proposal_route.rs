@@ -333,6 +333,8 @@ async fn a_proposals_fate_reaches_the_residents_tracking_page(db: TestDatabase) 
     assert_eq!(status, 409, "accepted before it is submitted");
     let (status, _) = proposal(&app, &member, pid, json!({"action": "publish"})).await;
     assert_eq!(status, 422);
+    let (status, _) = proposal(&app, &member, pid, json!({"action": "withdraw"})).await;
+    assert_eq!(status, 409, "a draft on a case stays in the case's record");
     for account in ["demo-staff", "demo-street", "demo-dept", "demo-other-district"] {
         let token = app.token(account).await;
         let (status, _) = proposal(&app, &token, pid, json!({"action": "submit", "number": "1"})).await;
@@ -537,8 +539,8 @@ async fn a_draft_from_a_group_of_opinions_links_each_case(db: TestDatabase) {
     assert_eq!(status, 200, "{declined}");
     assert_eq!(declined["status_label"], "未采用");
 
-    for code in [first_code, second_code] {
-        let words = tracking_words(&app, &code).await;
+    for code in [&first_code, &second_code] {
+        let words = tracking_words(&app, code).await;
         assert_eq!(
             words,
             [
@@ -549,6 +551,29 @@ async fn a_draft_from_a_group_of_opinions_links_each_case(db: TestDatabase) {
             "{code}"
         );
     }
+
+    // A group's draft may be set aside before it is submitted; residents never read of it. A draft
+    // written on a case may not (its case step already told the resident).
+    let (_, aside) = call(
+        &app,
+        &member,
+        Method::POST,
+        "/api/v1/proposals",
+        Some(body("proposal", json!([second]))),
+    )
+    .await;
+    let aside = aside["id"].as_i64().unwrap();
+    let (status, withdrawn) = proposal(&app, &member, aside, json!({"action": "withdraw"})).await;
+    assert_eq!(status, 200, "{withdrawn}");
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdrawn["actions"], json!([]));
+    let (status, _) = proposal(&app, &member, aside, json!({"action": "submit", "number": "1"})).await;
+    assert_eq!(status, 409, "withdrawn is final");
+    assert_eq!(
+        tracking_words(&app, &second_code).await.len(),
+        3,
+        "nothing of it on the page"
+    );
 
     // The same step sent at once by several hands is taken once.
     let (_, again) = call(

@@ -10,12 +10,19 @@ pub(crate) const KNOWN_VALUES: &[(&str, &str, &[&str])] = &[
     (
         "proposals",
         "status",
-        &["drafted", "submitted", "accepted", "declined", "answered"],
+        &[
+            "drafted",
+            "submitted",
+            "accepted",
+            "declined",
+            "answered",
+            "withdrawn",
+        ],
     ),
     (
         "proposal_events",
         "step",
-        &["draft", "submit", "accept", "decline", "answer"],
+        &["draft", "submit", "accept", "decline", "answer", "withdraw"],
     ),
 ];
 

@@ -131,7 +131,8 @@ pub struct CreatedProposalJson {
 
 #[derive(Deserialize, ToSchema)]
 pub struct ProposalActionJson {
-    /// `submit` {`number`}, `accept`, `decline` {`reason`} or `answer` {`unit`, `text`}.
+    /// `submit` {`number`}, `accept`, `decline` {`reason`}, `answer` {`unit`, `text`} or `withdraw` (a
+    /// group's draft, before it is submitted).
     #[schema(example = "submit")]
     action: String,
     /// The CPPCC's number (提案编号).
