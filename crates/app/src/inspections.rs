@@ -520,17 +520,14 @@ impl App {
         let day = inspection::check_planned_day(day, year, today).map_err(invalid)?;
         let inspectors = inspection::check_plan_inspectors(inspectors).map_err(invalid)?;
         let (from, to) = Year::new(year)?.bounds();
+        let this_room = Scope::Room {
+            district_id: room.district_id,
+            street_id: room.street_id,
+            room_id: room.id,
+        };
         let done = self
             .store()
-            .inspections_in_scope(
-                &Scope::Room {
-                    district_id: room.district_id,
-                    street_id: room.street_id,
-                    room_id: room.id,
-                },
-                from,
-                to,
-            )
+            .inspections_in_scope(&this_room, from, to)
             .await?
             .into_iter()
             .any(|i| i.room_id == room.id);
@@ -543,12 +540,22 @@ impl App {
         self.store()
             .plan_inspection(&acting.who(), &room, year, day, &inspectors, self.clock().now())
             .await?;
-        self.inspections_overview(acting, year)
+        // The room's line as written (another planner may have moved it since): one read, not the
+        // whole year's overview.
+        let planned = self
+            .store()
+            .inspection_plans(&this_room, year)
             .await?
-            .plan
             .into_iter()
-            .find(|line| line.room.id == room.id)
-            .ok_or_else(|| AppError::Internal("the planned room is in the plan".into()))
+            .find(|p| p.room_id == room.id)
+            .ok_or_else(|| AppError::Internal("the planned room has no plan line".into()))?;
+        Ok(PlanLine {
+            standing: inspection::plan_standing(Some(planned.planned_on), false, today),
+            planned: Some(planned),
+            inspected_on: None,
+            may_plan: true,
+            room,
+        })
     }
 
     /// The checklist for inspecting a room on `date`, prefilled from its records.
